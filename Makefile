@@ -1,0 +1,61 @@
+# The README's commands. `make run` serves the portal; `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup system-deps data lint format messages check clean
+
+## Everything installed, migrated, plan and demo data loaded, portal on http://127.0.0.1:8000/
+run: setup data
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+## The whole test suite (SQLite and eager Celery locally; .ci/run points it at PostgreSQL and Redis)
+test: setup system-deps
+	$(PY) -m pytest
+
+setup: $(VENV)/.installed node_modules/.installed
+
+# Python dependencies: the pins in pyproject.toml, transitive pins in requirements.lock.
+$(VENV)/.installed: pyproject.toml requirements.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) scripts/requirements.py > $(VENV)/requirements.txt
+	$(PY) -m pip install --quiet -r $(VENV)/requirements.txt -c requirements.lock
+	touch $@
+
+# Front-end libraries (Bootstrap, htmx, ECharts) from the npm registry, served as our own static files.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Debian's Chromium (browser tests) and a CJK font (Chinese in screenshots and PDFs).
+system-deps:
+	@bash scripts/system-deps.sh
+
+data: setup
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_plan
+	$(PY) manage.py load_demo
+
+lint: setup
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: setup
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+# Regenerate the translation catalogue after changing user-facing strings, then compile it.
+messages: setup
+	$(PY) manage.py makemessages -l zh_Hans -l en --ignore=node_modules --ignore=.venv
+	$(PY) manage.py compilemessages --ignore=node_modules --ignore=.venv
+
+check: setup
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles

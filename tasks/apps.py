@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TasksConfig(AppConfig):
+    """Carrying out the key tasks: work items, assignments, periods, reports, rollups."""
+
+    name = "tasks"
+    verbose_name = _("Task implementation")
