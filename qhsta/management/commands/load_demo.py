@@ -1,0 +1,46 @@
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from orgs.models import Organization
+from orgs.services import membership_grant, organization_tree_load, user_ensure
+
+DEMO_FILE = Path(__file__).resolve().parents[2] / "demo.yaml"
+DEMO_PASSWORD = "qhsta-demo-2026"  # noqa: S105 -- the published demo password
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo organisations and accounts (never in production). Keeps what users entered."
+    )
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        if settings.IS_PRODUCTION:
+            raise CommandError("demo data is never loaded in production")
+        call_command("load_orgs", verbosity=0)
+        data = yaml.safe_load(DEMO_FILE.read_text(encoding="utf-8"))
+        created = 0
+        for parent_code, nodes in data["organizations"].items():
+            parent = Organization.objects.get(code=parent_code)
+            created += organization_tree_load(nodes=nodes, parent=parent)
+        orgs = {o.code: o for o in Organization.objects.all()}
+        for item in data["users"]:
+            user = user_ensure(
+                username=item["username"],
+                full_name=item["name"],
+                password=DEMO_PASSWORD,
+                is_staff=item.get("staff", False),
+            )
+            for role, code in item["roles"]:
+                membership_grant(user=user, organization=orgs[code], role=role)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"demo: {created} organisations created, {len(data['users'])} accounts "
+                f"(password {DEMO_PASSWORD})"
+            )
+        )
