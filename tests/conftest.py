@@ -1,0 +1,52 @@
+"""Fixtures shared by the whole suite: the loaded plan, the demo organisations, a user per role."""
+
+import os
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from plan.services import plan_load
+
+DEMO_PASSWORD = "qhsta-demo-2026"
+
+
+def pytest_sessionstart(session):
+    """In CI the suite must run against the real services; a missing one fails the run."""
+    if not os.environ.get("CI"):
+        return
+    db_url = os.environ.get("DATABASE_URL", "")
+    if not db_url.startswith(("postgres://", "postgresql://")):
+        pytest.exit("CI is set but DATABASE_URL does not point at PostgreSQL", returncode=3)
+    broker = os.environ.get("CELERY_BROKER_URL", "")
+    if not broker.startswith("redis://"):
+        pytest.exit("CI is set but CELERY_BROKER_URL does not point at Redis", returncode=3)
+    import redis
+
+    try:
+        redis.Redis.from_url(broker, socket_connect_timeout=3).ping()
+    except redis.RedisError as exc:
+        pytest.exit(f"CI is set but Redis at {broker} does not answer: {exc}", returncode=3)
+
+
+@pytest.fixture
+def plan14(db):
+    """The 14th Five-Year Plan loaded from the project's data file."""
+    return plan_load(path=settings.PLAN_DATA_FILE).plan
+
+
+@pytest.fixture
+def demo(db, plan14):
+    """Reference and demo organisations and the demo accounts."""
+    call_command("load_demo", verbosity=0)
+
+
+@pytest.fixture
+def login(client):
+    """Log the test client in as a demo account."""
+
+    def _login(username: str):
+        assert client.login(username=username, password=DEMO_PASSWORD), username
+        return client
+
+    return _login
