@@ -79,7 +79,9 @@ def open_page(browser, live_demo):
     contexts = []
 
     def _open(viewport=None, locale="zh-CN"):
-        context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900}, locale=locale)
+        context = browser.new_context(
+            viewport=viewport or {"width": 1280, "height": 900}, locale=locale
+        )
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(15_000)
