@@ -49,12 +49,17 @@ def membership_grant(*, user, organization: Organization, role: str, granted_by=
     return membership
 
 
-def user_ensure(*, username: str, full_name: str, password: str, is_staff: bool = False):
+def user_ensure(*, username: str, full_name: str, password: str, is_superuser: bool = False):
     """The user `username`, created with `password` when missing; an existing account is left alone."""
     User = get_user_model()
     user = User.objects.filter(username=username).first()
     if user is None:
-        user = User(username=username, first_name=full_name, is_staff=is_staff)
+        user = User(
+            username=username,
+            first_name=full_name,
+            is_staff=is_superuser,
+            is_superuser=is_superuser,
+        )
         user.set_password(password)
         user.save()
     return user

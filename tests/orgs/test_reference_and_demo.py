@@ -85,3 +85,25 @@ def test_demo_data_is_never_loaded_in_production():
     ):
         call_command("load_demo")
     assert not get_user_model().objects.exists()
+
+
+def test_admin_site_is_chinese_and_lists_every_model(demo, login):
+    from django.apps import apps
+    from django.contrib import admin
+
+    client = login("province_admin")
+    html = client.get("/admin/").content.decode()
+    assert "站点管理" in html  # Django's own Chinese
+    for app_label in ("orgs", "plan"):
+        for model in apps.get_app_config(app_label).get_models():
+            assert admin.site.is_registered(model), model
+            assert str(model._meta.verbose_name_plural) in html
+    assert "重点任务" in html and "组织" in html
+    for url in (
+        "/admin/plan/keytask/",
+        "/admin/orgs/organization/",
+        "/admin/orgs/membership/",
+        "/admin/plan/indicator/1/change/",
+    ):
+        assert client.get(url).status_code == 200, url
+    assert "加强科协组织党的建设" in client.get("/admin/plan/keytask/").content.decode()

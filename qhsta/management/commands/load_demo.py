@@ -34,7 +34,7 @@ class Command(BaseCommand):
                 username=item["username"],
                 full_name=item["name"],
                 password=DEMO_PASSWORD,
-                is_staff=item.get("staff", False),
+                is_superuser=item.get("superuser", False),
             )
             for role, code in item["roles"]:
                 membership_grant(user=user, organization=orgs[code], role=role)
