@@ -37,6 +37,7 @@ system-deps:
 
 data: setup
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_orgs
 	$(PY) manage.py load_plan
 	$(PY) manage.py load_demo
 

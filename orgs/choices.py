@@ -21,3 +21,14 @@ class Role(models.TextChoices):
     OFFICER = "officer", _("Officer")
     REVIEWER = "reviewer", _("Reviewer")
     LEADER = "leader", _("Leadership")
+
+
+class AccessEventKind(models.TextChoices):
+    GRANT = "grant", _("Role granted")
+    WITHDRAW = "withdraw", _("Role withdrawn")
+    USER_CREATED = "user_created", _("Account created")
+    USER_ACTIVATED = "user_activated", _("Account activated")
+    USER_DEACTIVATED = "user_deactivated", _("Account deactivated")
+    DENIED_READ = "denied_read", _("Refused: outside the user's scope")
+    DENIED_WRITE = "denied_write", _("Refused: change not allowed")
+    LOGIN_FAILED = "login_failed", _("Failed login")

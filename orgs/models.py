@@ -1,12 +1,33 @@
 from django.conf import settings
+from django.contrib.auth.models import User, UserManager
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from treebeard.mp_tree import MP_Node
+from guardian.models import UserObjectPermissionBase
+from treebeard.mp_tree import MP_Node, MP_NodeManager
 
 from qhsta.models import TimeStampedModel
+from qhsta.scoping import Action, Scope, ScopedMPNodeQuerySet, ScopedQuerySet
 
-from .choices import OrganizationKind, Role
+from .choices import AccessEventKind, OrganizationKind, Role
+
+
+class AccountManager(UserManager.from_queryset(ScopedQuerySet)):
+    pass
+
+
+class OrganizationManager(MP_NodeManager):
+    def get_queryset(self):
+        return ScopedMPNodeQuerySet(self.model, using=self._db).order_by("path")
+
+    def restrict(self, user, action=Action.VIEW):
+        return self.get_queryset().restrict(user, action)
+
+    def visible_to(self, user):
+        return self.get_queryset().visible_to(user)
+
+    def editable_by(self, user, action=Action.REPORT):
+        return self.get_queryset().editable_by(user, action)
 
 
 class Organization(MP_Node):
@@ -18,10 +39,21 @@ class Organization(MP_Node):
     kind = models.CharField(_("kind"), max_length=32, choices=OrganizationKind.choices)
     is_active = models.BooleanField(_("active"), default=True)
 
+    objects = OrganizationManager()
+
+    scope = Scope(org_path="path")
+
     class Meta:
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["path"]
+        # Object permissions, granted through roles (orgs.roles) and covering the whole subtree.
+        permissions = [
+            ("view_scope", _("See the organisation and everything under it")),
+            ("report_scope", _("Report for the organisation and everything under it")),
+            ("review_scope", _("Review reports of the organisation and everything under it")),
+            ("manage_scope", _("Manage users, roles and the plan of the organisation's subtree")),
+        ]
 
     def __str__(self) -> str:
         return self.display_name
@@ -58,6 +90,9 @@ class Membership(TimeStampedModel):
         related_name="+",
     )
 
+    scope = Scope(org_path="organization__path")
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("role membership")
         verbose_name_plural = _("role memberships")
@@ -70,3 +105,71 @@ class Membership(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.organization}"
+
+
+class OrganizationUserObjectPermission(UserObjectPermissionBase):
+    """Guardian's object permission rows for organisations, deleted with their organisation."""
+
+    content_object = models.ForeignKey(Organization, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("organisation permission")
+        verbose_name_plural = _("organisation permissions")
+
+
+class AccessEvent(models.Model):
+    """An entry of the access log: grants, withdrawals, refused accesses, failed logins."""
+
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    kind = models.CharField(_("event"), max_length=32, choices=AccessEventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by user"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    username = models.CharField(_("username"), max_length=150, blank=True)
+    target_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("concerning user"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organisation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    object_type = models.CharField(_("object type"), max_length=100, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=300, blank=True)
+    request_path = models.CharField(_("request path"), max_length=500, blank=True)
+    method = models.CharField(_("method"), max_length=10, blank=True)
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.get_kind_display()} {self.username}"
+
+
+class Account(User):
+    """A user account as the users page sees it: scoped through the account's role memberships."""
+
+    scope = Scope(org_path="memberships__organization__path", multi_valued=True)
+    objects = AccountManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = _("user account")
+        verbose_name_plural = _("user accounts")

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qhsta.models import TimeStampedModel
+from qhsta.scoping import Scope, ScopedQuerySet
 
 from .choices import Aggregation, Comparison
 from .querysets import PlanQuerySet
@@ -13,6 +14,13 @@ class Plan(TimeStampedModel):
     """A five-year development plan of the STA system (the 14th, 2021–2025; the 15th next)."""
 
     code = models.SlugField(_("code"), max_length=64, unique=True)
+    organization = models.ForeignKey(
+        "orgs.Organization",
+        verbose_name=_("issuing organisation"),
+        on_delete=models.PROTECT,
+        related_name="plans",
+        help_text=_("The STA whose plan this is; everyone in its tree can read it."),
+    )
     title = models.CharField(_("title"), max_length=300)
     short_title = models.CharField(_("short title"), max_length=120, blank=True)
     document_number = models.CharField(_("document number"), max_length=100, blank=True)
@@ -26,6 +34,7 @@ class Plan(TimeStampedModel):
     guiding_ideology = models.TextField(_("guiding ideology"), blank=True)
     overall_goal = models.TextField(_("overall goal"), blank=True)
 
+    scope = Scope(org_path="organization__path", shared_down=True)
     objects = PlanQuerySet.as_manager()
 
     class Meta:
@@ -51,6 +60,10 @@ class Plan(TimeStampedModel):
         return self.start_year <= year <= self.end_year
 
 
+# A plan's parts are read by everyone in the plan's tree and changed by those who manage its STA.
+PLAN_PART_SCOPE = Scope(org_path="plan__organization__path", shared_down=True)
+
+
 class PlanSection(models.Model):
     """A numbered passage of a plan: a principle, a specific goal or a guarantee."""
 
@@ -70,6 +83,8 @@ class Principle(PlanSection):
     """A guiding principle (基本原则)."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="principles")
+    scope = PLAN_PART_SCOPE
+    objects = ScopedQuerySet.as_manager()
 
     class Meta(PlanSection.Meta):
         verbose_name = _("guiding principle")
@@ -83,6 +98,8 @@ class SpecificGoal(PlanSection):
     """A specific goal (具体目标) under the overall goal."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="specific_goals")
+    scope = PLAN_PART_SCOPE
+    objects = ScopedQuerySet.as_manager()
 
     class Meta(PlanSection.Meta):
         verbose_name = _("specific goal")
@@ -97,6 +114,8 @@ class Guarantee(PlanSection):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="guarantees")
     label = models.CharField(_("label"), max_length=16, blank=True)
+    scope = PLAN_PART_SCOPE
+    objects = ScopedQuerySet.as_manager()
 
     class Meta(PlanSection.Meta):
         verbose_name = _("implementation guarantee")
@@ -113,6 +132,9 @@ class TaskGroup(models.Model):
     number = models.PositiveSmallIntegerField(_("number"))
     label = models.CharField(_("label"), max_length=16, blank=True)
     title = models.CharField(_("title"), max_length=200)
+
+    scope = PLAN_PART_SCOPE
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("task group")
@@ -134,6 +156,9 @@ class KeyTask(models.Model):
     number = models.PositiveSmallIntegerField(_("number"))
     title = models.CharField(_("title"), max_length=200)
     text = models.TextField(_("text"))
+
+    scope = PLAN_PART_SCOPE
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("key task")
@@ -193,6 +218,14 @@ class Indicator(TimeStampedModel):
     )
     aggregation = models.CharField(_("aggregation"), max_length=16, choices=Aggregation.choices)
     is_headline = models.BooleanField(_("headline indicator"), default=False)
+    is_published = models.BooleanField(
+        _("published"),
+        default=False,
+        help_text=_("Shown on the public page of headline indicators, without a login."),
+    )
+
+    scope = Scope(org_path="plan__organization__path", shared_down=True, public="is_published")
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("indicator")

@@ -36,6 +36,7 @@ SCHEMA = {
             "type": "object",
             "required": [
                 "code",
+                "organization",
                 "title",
                 "start_year",
                 "end_year",
@@ -48,6 +49,7 @@ SCHEMA = {
             "additionalProperties": False,
             "properties": {
                 "code": {"type": "string", "pattern": "^[a-z0-9-]+$"},
+                "organization": {"type": "string", "minLength": 1},
                 "title": _text,
                 "short_title": {"type": "string"},
                 "document_number": {"type": "string"},

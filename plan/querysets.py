@@ -1,8 +1,9 @@
-from django.db import models
 from django.utils import timezone
 
+from qhsta.scoping import ScopedQuerySet
 
-class PlanQuerySet(models.QuerySet):
+
+class PlanQuerySet(ScopedQuerySet):
     def current(self):
         """The plan running this year; otherwise the most recent one that has started (one query)."""
         year = timezone.localdate().year

@@ -1,17 +1,9 @@
-"""Reads of the plan structure for pages."""
+"""Reads of the plan structure for pages. They receive a plan or task already read through the
+scoping API; the parts of a visible plan are visible with it."""
 
 from django.db.models import Prefetch
-from django.http import Http404
 
 from .models import Indicator, KeyTask, Plan, TaskGroup
-
-
-def plan_get(*, code: str | None = None) -> Plan:
-    """The plan with `code`, or the current plan; 404 when there is none."""
-    plan = Plan.objects.filter(code=code).first() if code else Plan.objects.current()
-    if plan is None:
-        raise Http404("no such plan")
-    return plan
 
 
 def plan_document(*, plan: Plan) -> dict:
@@ -28,22 +20,16 @@ def plan_document(*, plan: Plan) -> dict:
         "indicators": list(
             Indicator.objects.filter(plan=plan).select_related("key_task", "specific_goal")
         ),
-        "other_plans": list(Plan.objects.exclude(pk=plan.pk).only("code", "title", "short_title")),
     }
 
 
-def key_task_get(*, plan: Plan, number: int) -> dict:
-    """One key task with its group, indicators and neighbours."""
-    task = KeyTask.objects.select_related("group", "plan").filter(plan=plan, number=number).first()
-    if task is None:
-        raise Http404("no such key task")
-    neighbours = {
-        t.number: t for t in KeyTask.objects.filter(plan=plan, number__in=[number - 1, number + 1])
-    }
+def key_task_context(*, task: KeyTask) -> dict:
+    """A key task's indicators and its neighbours in the plan."""
+    numbers = [task.number - 1, task.number + 1]
+    neighbours = {t.number: t for t in KeyTask.objects.filter(plan=task.plan, number__in=numbers)}
     return {
-        "plan": plan,
-        "task": task,
+        "plan": task.plan,
         "indicators": list(task.indicators.all()),
-        "previous": neighbours.get(number - 1),
-        "next": neighbours.get(number + 1),
+        "previous": neighbours.get(task.number - 1),
+        "next": neighbours.get(task.number + 1),
     }

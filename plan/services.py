@@ -8,6 +8,8 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from orgs.models import Organization
+
 from .models import Guarantee, Indicator, KeyTask, Plan, Principle, SpecificGoal, TaskGroup
 from .plan_file import PlanFileError, read_plan_file
 
@@ -58,6 +60,13 @@ def plan_load(*, path: Path | str) -> LoadResult:
     values = {key: data[key] for key in PLAN_FIELDS if key in data and key != "code"}
     if data.get("issued_on"):
         values["issued_on"] = dt.date.fromisoformat(data["issued_on"])
+    values["organization"] = Organization.objects.filter(code=data["organization"]).first()
+    if values["organization"] is None:
+        raise PlanFileError(
+            path,
+            "plan.organization",
+            f"no organisation with code {data['organization']!r} (run load_orgs first)",
+        )
     plan = result.plan = result.ensure("plan", Plan, {"code": data["code"]}, values)
 
     for i, item in enumerate(data["principles"]):

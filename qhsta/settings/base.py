@@ -1,5 +1,7 @@
 """Settings shared by every environment; each value that differs comes from the environment."""
 
+from datetime import timedelta
+
 from django.utils.translation import gettext_lazy as _
 
 from qhsta.env import BASE_DIR, database_config, env
@@ -11,7 +13,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 IS_PRODUCTION = False
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "qhsta.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -21,6 +23,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "guardian",
     "treebeard",
+    "axes",
     "qhsta",
     "orgs",
     "plan",
@@ -42,6 +45,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Login throttling; must be last.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "qhsta.urls"
@@ -59,6 +64,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "qhsta.context_processors.navigation",
             ],
         },
     },
@@ -68,6 +74,7 @@ DATABASES = {"default": database_config(env("DATABASE_URL", default=""))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -121,12 +128,32 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout": 5}
 CELERY_TIMEZONE = TIME_ZONE
 
+# Login throttling (django-axes): after 5 failures an account is locked for 15 minutes.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+# Locked per account, whatever the address: offices share one NAT address, so locking addresses
+# would lock out whole prefectures; rotating addresses does not help an attacker against this.
+AXES_LOCKOUT_PARAMETERS = ["username"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+
 GUARDIAN_RAISE_403 = False
 GUARDIAN_RENDER_403 = False
 ANONYMOUS_USER_NAME = None
 
 # The plan data file load_plan reads by default.
 PLAN_DATA_FILE = BASE_DIR / "plan" / "data" / "qhsta-14th.yaml"
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["qhsta.scoping.permissions.ScopedPermission"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 100,
+}
 
 LOGGING = {
     "version": 1,
