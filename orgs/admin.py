@@ -1,8 +1,17 @@
 from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
-from .models import Membership, Organization
+from . import services
+from .models import (
+    AccessEvent,
+    Account,
+    Membership,
+    Organization,
+    OrganizationUserObjectPermission,
+)
 
 
 @admin.register(Organization)
@@ -15,13 +24,77 @@ class OrganizationAdmin(TreeAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
+    """Roles are granted and withdrawn through the services, so permissions and the log follow."""
+
     list_display = ["user", "role", "organization", "granted_by", "created_at"]
     list_filter = ["role", "organization__kind"]
     search_fields = ["user__username", "organization__name", "organization__code"]
-    autocomplete_fields = ["user", "organization"]
+    autocomplete_fields = ["organization"]
+    raw_id_fields = ["user"]
     readonly_fields = ["granted_by", "created_at", "updated_at"]
 
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.granted_by = request.user
-        super().save_model(request, obj, form, change)
+        granted = services.membership_grant(
+            user=obj.user, organization=obj.organization, role=obj.role, granter=request.user
+        )
+        obj.pk = granted.pk
+
+    def delete_model(self, request, obj):
+        services.membership_withdraw(membership=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for membership in queryset.select_related("user", "organization"):
+            services.membership_withdraw(membership=membership, actor=request.user)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OrganizationUserObjectPermission)
+class OrganizationPermissionAdmin(ReadOnlyAdmin):
+    """Derived from role memberships; read-only so the two never disagree."""
+
+    list_display = ["user", "permission", "content_object"]
+    list_select_related = ["user", "permission", "content_object"]
+    search_fields = ["user__username", "content_object__name"]
+
+
+@admin.register(AccessEvent)
+class AccessEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "kind", "username", "object_repr", "request_path", "detail"]
+    list_filter = ["kind"]
+    search_fields = ["username", "object_repr", "request_path"]
+    date_hierarchy = "at"
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    fk_name = "user"
+    fields = ["role", "organization", "granted_by", "created_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+admin.site.unregister(User)
+
+
+@admin.register(Account)
+class AccountAdmin(UserAdmin):
+    """Accounts with the roles they hold (grant and withdraw roles under 角色授权)."""
+
+    inlines = [MembershipInline]

@@ -2,15 +2,29 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
+from django.views.i18n import set_language
 
+from plan.views import PublicIndicatorListView
 from qhsta import views
+from qhsta.scoping.views import scope_exempt
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="plan:plan_current"), name="home"),
+    path(
+        "",
+        scope_exempt("a redirect")(RedirectView.as_view(pattern_name="plan:plan_current")),
+        name="home",
+    ),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path(
+        "accounts/logout/",
+        scope_exempt("ends the session")(auth_views.LogoutView.as_view()),
+        name="logout",
+    ),
+    path("i18n/setlang/", scope_exempt("sets the language")(set_language), name="set_language"),
+    path("public/", PublicIndicatorListView.as_view(), name="public_indicators"),
     path("plan/", include("plan.urls")),
+    path("", include("orgs.urls")),
+    path("api/v1/", include("qhsta.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -7,12 +7,16 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from kombu import Connection
 
+from qhsta.scoping.views import scope_exempt
+
 
 @method_decorator(login_not_required, name="dispatch")
 class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
+    scope_exempt = "the login page"
 
 
+@scope_exempt("reports only whether the services answer")
 @login_not_required
 @never_cache
 def healthz(request):

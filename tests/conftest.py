@@ -4,6 +4,7 @@ import os
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from plan.services import plan_load
@@ -30,7 +31,13 @@ def pytest_sessionstart(session):
 
 
 @pytest.fixture
-def plan14(db):
+def reference_orgs(db):
+    """The provincial STA and the eight prefecture STAs."""
+    call_command("load_orgs", verbosity=0)
+
+
+@pytest.fixture
+def plan14(reference_orgs):
     """The 14th Five-Year Plan loaded from the project's data file."""
     return plan_load(path=settings.PLAN_DATA_FILE).plan
 
@@ -43,10 +50,18 @@ def demo(db, plan14):
 
 @pytest.fixture
 def login(client):
-    """Log the test client in as a demo account."""
+    """Log the test client in as a demo account (the login form itself is tested on its own)."""
 
     def _login(username: str):
-        assert client.login(username=username, password=DEMO_PASSWORD), username
+        client.force_login(get_user_model().objects.get(username=username))
         return client
 
     return _login
+
+
+@pytest.fixture
+def world(demo, plan14):
+    """The demo tree, a second province with its plan, and a test account per role."""
+    from tests.world import build_world
+
+    return build_world(plan14)

@@ -44,6 +44,7 @@ def browser():
 @pytest.fixture
 def live_demo(transactional_db, live_server):
     """The plan and demo data, committed so the live server's thread sees them."""
+    call_command("load_orgs", verbosity=0)
     call_command("load_plan", verbosity=0)
     call_command("load_demo", verbosity=0)
     return live_server

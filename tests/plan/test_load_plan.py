@@ -123,8 +123,7 @@ def counts() -> dict:
     return {m.__name__: m.objects.count() for m in MODELS}
 
 
-@pytest.mark.django_db
-def test_load_plan_twice_changes_nothing_and_keeps_user_edits(capsys):
+def test_load_plan_twice_changes_nothing_and_keeps_user_edits(reference_orgs, capsys):
     call_command("load_plan")
     first = counts()
     assert first == {
@@ -165,7 +164,6 @@ def broken_copy(tmp_path, mutate) -> Path:
     return path
 
 
-@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("mutate", "element", "problem"),
     [
@@ -202,7 +200,9 @@ def broken_copy(tmp_path, mutate) -> Path:
         ),
     ],
 )
-def test_bad_file_names_file_and_element_and_writes_nothing(tmp_path, mutate, element, problem):
+def test_bad_file_names_file_and_element_and_writes_nothing(
+    reference_orgs, tmp_path, mutate, element, problem
+):
     path = broken_copy(tmp_path, mutate)
     with pytest.raises(CommandError) as info:
         call_command("load_plan", str(path))
@@ -213,8 +213,7 @@ def test_bad_file_names_file_and_element_and_writes_nothing(tmp_path, mutate, el
     assert all(n == 0 for n in counts().values()), "nothing may be written from a bad file"
 
 
-@pytest.mark.django_db
-def test_unreadable_yaml_and_missing_file(tmp_path):
+def test_unreadable_yaml_and_missing_file(reference_orgs, tmp_path):
     path = tmp_path / "plan.yaml"
     path.write_text("plan:\n  code: x\n  title: [unclosed\n", encoding="utf-8")
     with pytest.raises(CommandError, match=r"plan\.yaml: line \d+: not valid YAML"):
@@ -228,6 +227,7 @@ def test_unreadable_yaml_and_missing_file(tmp_path):
 def test_models_hold_a_second_plan(plan14):
     nxt = Plan.objects.create(
         code="qhsta-15th",
+        organization=plan14.organization,
         title="青海省科学技术协会事业发展“十五五”规划(2026-2030年)",
         start_year=2026,
         end_year=2030,

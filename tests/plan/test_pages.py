@@ -80,5 +80,5 @@ def test_unknown_task_or_plan_is_404(demo, login, url):
 
 def test_plan_page_query_count_is_fixed(demo, login, django_assert_max_num_queries):
     client = login("leader")
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         assert client.get("/plan/").status_code == 200

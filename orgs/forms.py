@@ -1,0 +1,56 @@
+from django import forms
+from django.contrib.auth import get_user_model, password_validation
+from django.utils.translation import gettext_lazy as _
+
+from qhsta.scoping import Action
+
+from .choices import Role
+from .models import Organization
+
+
+class ScopedOrganizationField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{'· ' * (obj.depth - 1)}{obj.display_name}"
+
+
+class RoleGrantForm(forms.Form):
+    organization = ScopedOrganizationField(
+        label=_("Organisation"), queryset=Organization.objects.none()
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only organisations the manager manages are offered (and accepted).
+        self.fields["organization"].queryset = Organization.objects.restrict(user, Action.MANAGE)
+
+
+class AccountCreateForm(RoleGrantForm):
+    username = forms.CharField(label=_("Username"), max_length=150)
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    password = forms.CharField(
+        label=_("Initial password"),
+        widget=forms.PasswordInput(render_value=True),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+
+    field_order = ["username", "full_name", "email", "password", "organization", "role"]
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if get_user_model().objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("This username is taken."))
+        return username
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("password"):
+            user = get_user_model()(
+                username=cleaned.get("username", ""), first_name=cleaned.get("full_name", "")
+            )
+            try:
+                password_validation.validate_password(cleaned["password"], user)
+            except forms.ValidationError as exc:
+                self.add_error("password", exc)
+        return cleaned
