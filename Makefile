@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup system-deps data lint format messages check clean
+.PHONY: run test bench setup system-deps data lint format messages check clean
 
 ## Everything installed, migrated, plan and demo data loaded, portal on http://127.0.0.1:8000/
 run: setup data
@@ -15,6 +15,10 @@ run: setup data
 ## The whole test suite (SQLite and eager Celery locally; .ci/run points it at PostgreSQL and Redis)
 test: setup system-deps
 	$(PY) -m pytest
+
+## Benchmarks on PostgreSQL (BENCH_DATABASE_URL, default: the local server); figures go to the README
+bench: setup
+	$(PY) -m bench
 
 setup: $(VENV)/.installed node_modules/.installed
 

@@ -1,7 +1,15 @@
-from orgs.selectors import can_manage_users
+from qhsta.scoping import Action, user_scope
 
 
 def navigation(request):
-    """What the header offers: the users page only to those who manage accounts."""
+    """What the header offers, from the user's scopes (read once per request)."""
     user = getattr(request, "user", None)
-    return {"nav_can_manage_users": bool(user and can_manage_users(user))}
+
+    def can(action: Action) -> bool:
+        return bool(user) and not user_scope(user, action).empty
+
+    return {
+        "nav_can_report": can(Action.REPORT),
+        "nav_can_review": can(Action.REVIEW),
+        "nav_can_manage_users": can(Action.MANAGE),
+    }

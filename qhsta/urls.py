@@ -25,6 +25,7 @@ urlpatterns = [
     path("public/", PublicIndicatorListView.as_view(), name="public_indicators"),
     path("plan/", include("plan.urls")),
     path("", include("orgs.urls")),
+    path("", include("tasks.urls")),
     path("api/v1/", include("qhsta.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,6 +1,7 @@
 """Settings shared by every environment; each value that differs comes from the environment."""
 
 from datetime import timedelta
+from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +24,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "guardian",
     "treebeard",
+    "simple_history",
     "axes",
     "qhsta",
     "orgs",
@@ -44,6 +46,7 @@ MIDDLEWARE = [
     # Default deny: every page needs a login unless its view says otherwise.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Login throttling; must be last.
     "axes.middleware.AxesMiddleware",
@@ -110,7 +113,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Uploaded evidence lives outside the web root and is served only through views that check scope.
-MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="qhsta-portal@localhost")
+EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
+MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 
 # Celery: Redis in production; in-process (eager) when no broker is configured.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
@@ -127,6 +133,8 @@ CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout": 5}
 CELERY_TIMEZONE = TIME_ZONE
+# Periodic jobs (exactly one beat process runs them).
+CELERY_BEAT_SCHEDULE: dict = {}
 
 # Login throttling (django-axes): after 5 failures an account is locked for 15 minutes.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)

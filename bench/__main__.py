@@ -1,0 +1,1 @@
+"""`make bench`: the benchmarks (filled in by the benchmark work)."""

@@ -1,0 +1,79 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Assignment, Evidence, IndicatorValue, ProgressReport, ReportingPeriod, WorkItem
+
+
+@admin.register(ReportingPeriod)
+class ReportingPeriodAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "plan", "kind", "starts_on", "ends_on", "deadline"]
+    list_filter = ["plan", "kind", "year"]
+
+
+class AssignmentInline(admin.TabularInline):
+    model = Assignment
+    extra = 0
+    autocomplete_fields = ["organization"]
+
+
+@admin.register(WorkItem)
+class WorkItemAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "key_task", "year", "weight", "due_date"]
+    list_filter = ["year", "key_task__plan"]
+    search_fields = ["title"]
+    raw_id_fields = ["key_task"]
+    inlines = [AssignmentInline]
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(SimpleHistoryAdmin):
+    list_display = ["work_item", "organization", "role"]
+    list_filter = ["role"]
+    autocomplete_fields = ["organization"]
+    raw_id_fields = ["work_item"]
+    filter_horizontal = ["indicators"]
+
+
+class EvidenceInline(admin.TabularInline):
+    model = Evidence
+    extra = 0
+    fields = ["original_name", "content_type", "size", "sha256", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "__str__",
+        "organization",
+        "period",
+        "state",
+        "percent_complete",
+        "progress_status",
+        "is_latest",
+    ]
+    list_filter = ["state", "progress_status", "is_latest"]
+    raw_id_fields = [
+        "assignment",
+        "period",
+        "organization",
+        "updated_by",
+        "submitted_by",
+        "reviewed_by",
+    ]
+    readonly_fields = ["version"]
+    inlines = [EvidenceInline]
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "report", "content_type", "size", "sha256", "uploaded_at"]
+    raw_id_fields = ["report", "uploaded_by"]
+
+
+@admin.register(IndicatorValue)
+class IndicatorValueAdmin(SimpleHistoryAdmin):
+    list_display = ["indicator", "organization", "period", "value", "state"]
+    list_filter = ["indicator", "state"]
+    raw_id_fields = ["organization", "period", "report", "updated_by"]

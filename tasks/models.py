@@ -1,0 +1,326 @@
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from qhsta.models import TimeStampedModel
+from qhsta.scoping import Scope, ScopedQuerySet
+
+from .choices import AssignmentRole, PeriodKind, ProgressStatus, ReportState
+
+
+def evidence_storage():
+    """Evidence files live outside the web root; only the evidence view serves them."""
+    return FileSystemStorage(location=settings.MEDIA_ROOT / "evidence", base_url=None)
+
+
+class ReportingPeriod(models.Model):
+    """A period officers report for (a quarter, a half-year or a year), with its deadline."""
+
+    plan = models.ForeignKey("plan.Plan", on_delete=models.CASCADE, related_name="periods")
+    kind = models.CharField(_("kind"), max_length=8, choices=PeriodKind.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    number = models.PositiveSmallIntegerField(_("number in the year"), default=1)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    deadline = models.DateField(_("reporting deadline"))
+
+    scope = Scope(org_path="plan__organization__path", shared_down=True)
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("reporting period")
+        verbose_name_plural = _("reporting periods")
+        ordering = ["plan", "starts_on", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "kind", "year", "number"], name="period_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="period_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        from django.utils.translation import gettext
+
+        if self.kind == PeriodKind.QUARTER:
+            return gettext("%(year)s Q%(n)s") % {"year": self.year, "n": self.number}
+        if self.kind == PeriodKind.HALF_YEAR:
+            return gettext("%(year)s H%(n)s") % {"year": self.year, "n": self.number}
+        return gettext("%(year)s (year)") % {"year": self.year}
+
+
+class WorkItem(TimeStampedModel):
+    """An annual work item (年度工作计划) that carries out part of a key task."""
+
+    key_task = models.ForeignKey(
+        "plan.KeyTask",
+        verbose_name=_("key task"),
+        on_delete=models.CASCADE,
+        related_name="work_items",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    weight = models.DecimalField(
+        _("weight"), max_digits=6, decimal_places=2, default=1, validators=[MinValueValidator(0)]
+    )
+    due_date = models.DateField(_("due date"))
+    history = HistoricalRecords()
+
+    scope = Scope(org_path="key_task__plan__organization__path", shared_down=True)
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("work item")
+        verbose_name_plural = _("work items")
+        ordering = ["key_task__number", "year", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Assignment(TimeStampedModel):
+    """A work item given to an organisation, as its lead (牵头) or a supporting unit (配合)."""
+
+    work_item = models.ForeignKey(
+        WorkItem, verbose_name=_("work item"), on_delete=models.CASCADE, related_name="assignments"
+    )
+    organization = models.ForeignKey(
+        "orgs.Organization",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="assignments",
+    )
+    role = models.CharField(_("role"), max_length=12, choices=AssignmentRole.choices)
+    indicators = models.ManyToManyField(
+        "plan.Indicator",
+        verbose_name=_("indicators reported"),
+        blank=True,
+        related_name="assignments",
+    )
+    history = HistoricalRecords(m2m_fields=[indicators])
+
+    scope = Scope(org_path="organization__path")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["work_item", "role", "organization__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["work_item", "organization"], name="assignment_unique"),
+            models.UniqueConstraint(
+                fields=["work_item"], condition=Q(role="lead"), name="assignment_one_lead"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.work_item} · {self.organization} · {self.get_role_display()}"
+
+
+class ProgressReport(models.Model):
+    """An organisation's report on one assignment for one period; corrections are new revisions."""
+
+    assignment = models.ForeignKey(
+        Assignment, verbose_name=_("assignment"), on_delete=models.CASCADE, related_name="reports"
+    )
+    period = models.ForeignKey(
+        ReportingPeriod, verbose_name=_("period"), on_delete=models.PROTECT, related_name="reports"
+    )
+    # The assignment's organisation, kept on the row so scoping and rollups need no join.
+    organization = models.ForeignKey(
+        "orgs.Organization",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="reports",
+    )
+    revision = models.PositiveSmallIntegerField(_("revision"), default=1)
+    is_latest = models.BooleanField(_("latest revision"), default=True)
+    state = models.CharField(
+        _("review state"), max_length=10, choices=ReportState.choices, default=ReportState.DRAFT
+    )
+    nothing_to_report = models.BooleanField(_("nothing to report this period"), default=False)
+    percent_complete = models.DecimalField(
+        _("percent complete"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    progress_status = models.CharField(
+        _("progress"), max_length=12, choices=ProgressStatus.choices, blank=True
+    )
+    narrative = models.TextField(_("progress made"), blank=True)
+    problems = models.TextField(_("problems"), blank=True)
+    next_steps = models.TextField(_("next steps"), blank=True)
+    review_comment = models.TextField(_("reviewer's comment"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
+
+    scope = Scope(org_path="organization__path")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        ordering = ["-period__starts_on", "assignment", "-revision"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "period", "revision"], name="report_revision_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["assignment", "period"],
+                condition=Q(is_latest=True),
+                name="report_one_latest",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "period"], name="report_org_period"),
+            models.Index(fields=["state", "is_latest"], name="report_state"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment.work_item} · {self.period} · r{self.revision}"
+
+    @property
+    def editable(self) -> bool:
+        return self.is_latest and self.state in (ReportState.DRAFT, ReportState.RETURNED)
+
+
+class Evidence(models.Model):
+    """A file attached to a report, with the SHA-256 it had when it was uploaded."""
+
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(_("file"), storage=evidence_storage, upload_to="%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+
+    scope = Scope(org_path="report__organization__path")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+        ordering = ["uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class IndicatorValue(models.Model):
+    """An organisation's actual value of an indicator for a period, reported with a report."""
+
+    indicator = models.ForeignKey(
+        "plan.Indicator",
+        verbose_name=_("indicator"),
+        on_delete=models.CASCADE,
+        related_name="values",
+    )
+    organization = models.ForeignKey(
+        "orgs.Organization",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="indicator_values",
+    )
+    period = models.ForeignKey(
+        ReportingPeriod,
+        verbose_name=_("period"),
+        on_delete=models.PROTECT,
+        related_name="indicator_values",
+    )
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=6, null=True, blank=True)
+    numerator = models.DecimalField(
+        _("numerator"), max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    denominator = models.DecimalField(
+        _("denominator"), max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    report = models.ForeignKey(
+        ProgressReport,
+        verbose_name=_("report"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="indicator_values",
+    )
+    state = models.CharField(
+        _("review state"), max_length=10, choices=ReportState.choices, default=ReportState.DRAFT
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    scope = Scope(org_path="organization__path")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("indicator value")
+        verbose_name_plural = _("indicator values")
+        ordering = ["indicator", "period", "organization__path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "organization", "period"], name="indicator_value_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["organization", "period"], name="value_org_period")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} · {self.organization} · {self.period}"
+
+    @cached_property
+    def is_ratio(self) -> bool:
+        return self.indicator.aggregation == "ratio"

@@ -1,0 +1,140 @@
+"""Reads for the officers' and reviewers' pages; all rows come through the scoping API."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from qhsta.scoping import Action
+
+from .choices import ReportState
+from .models import Assignment, IndicatorValue, ProgressReport, ReportingPeriod
+
+DUE_SOON_DAYS = 7
+
+
+@dataclass
+class WorkRow:
+    assignment: Assignment
+    period: ReportingPeriod
+    report: ProgressReport | None
+    bucket: str  # overdue, due, returned, draft, submitted, approved, upcoming
+
+    @property
+    def days_left(self) -> int:
+        return (self.period.deadline - self.today).days
+
+    @property
+    def days_late(self) -> int:
+        return max(0, -self.days_left)
+
+    today: dt.date = dt.date.min
+
+
+def my_work(*, user, today: dt.date, limit: int = 500) -> dict[str, list[WorkRow]]:
+    """What the user's organisations have to report: overdue, due within 7 days, returned, drafts."""
+    assignments = list(
+        Assignment.objects.restrict(user, Action.REPORT)
+        .select_related("work_item__key_task", "organization")
+        .order_by("work_item__due_date", "pk")[:limit]
+    )
+    plans = {a.work_item.key_task.plan_id for a in assignments}
+    years = {a.work_item.year for a in assignments}
+    periods = list(
+        ReportingPeriod.objects.filter(
+            plan_id__in=plans,
+            year__in=years,
+            starts_on__lte=today + dt.timedelta(days=DUE_SOON_DAYS),
+        ).order_by("starts_on")
+    )
+    latest = {
+        (r.assignment_id, r.period_id): r
+        for r in ProgressReport.objects.filter(assignment__in=assignments, is_latest=True).only(
+            "pk", "assignment_id", "period_id", "state", "review_comment", "updated_at", "revision"
+        )
+    }
+    buckets: dict[str, list[WorkRow]] = {
+        k: [] for k in ("overdue", "due", "returned", "draft", "submitted", "approved")
+    }
+    for assignment in assignments:
+        for period in periods:
+            if (
+                period.plan_id != assignment.work_item.key_task.plan_id
+                or period.year != assignment.work_item.year
+            ):
+                continue
+            report = latest.get((assignment.pk, period.pk))
+            state = report.state if report else None
+            if state == ReportState.APPROVED:
+                bucket = "approved"
+            elif state == ReportState.SUBMITTED:
+                bucket = "submitted"
+            elif state == ReportState.RETURNED:
+                bucket = "returned"
+            elif period.deadline < today:
+                bucket = "overdue"
+            elif period.deadline <= today + dt.timedelta(days=DUE_SOON_DAYS):
+                bucket = "due"
+            else:
+                bucket = "draft" if report else None
+            if bucket:
+                buckets[bucket].append(WorkRow(assignment, period, report, bucket, today))
+    return buckets
+
+
+def review_queue(*, user, period_id: int | None = None):
+    """Submitted reports the user may review, oldest first."""
+    reports = ProgressReport.objects.restrict(user, Action.REVIEW).filter(
+        state=ReportState.SUBMITTED, is_latest=True
+    )
+    if period_id:
+        reports = reports.filter(period_id=period_id)
+    return reports.select_related(
+        "assignment__work_item__key_task", "organization", "period", "submitted_by"
+    ).order_by("submitted_at")
+
+
+def previous_report(*, report: ProgressReport):
+    """The latest approved report of the same assignment for the period before, for comparison."""
+    return (
+        ProgressReport.objects.filter(
+            assignment_id=report.assignment_id,
+            period__plan_id=report.period.plan_id,
+            period__kind=report.period.kind,
+            period__starts_on__lt=report.period.starts_on,
+            state=ReportState.APPROVED,
+        )
+        .select_related("period")
+        .order_by("-period__starts_on", "-revision")
+        .first()
+    )
+
+
+def report_detail(*, report: ProgressReport) -> dict:
+    """A visible report's files, values, earlier revisions and history."""
+    history = list(report.history.select_related("history_user").order_by("history_date"))
+    changes = []
+    for older, newer in zip([None, *history[:-1]], history, strict=True):
+        diff = newer.diff_against(older).changes if older is not None else []
+        changes.append({"record": newer, "changes": [_readable(ProgressReport, c) for c in diff]})
+    return {
+        "evidence": list(report.evidence.all()),
+        "values": list(IndicatorValue.objects.filter(report=report).select_related("indicator")),
+        "revisions": list(
+            ProgressReport.objects.filter(
+                assignment_id=report.assignment_id, period_id=report.period_id
+            )
+            .exclude(pk=report.pk)
+            .order_by("-revision")
+        ),
+        "history": changes,
+    }
+
+
+def _readable(model, change) -> dict:
+    """A history change with the field's name and choice labels as users read them."""
+    field = model._meta.get_field(change.field)
+    labels = dict(field.choices or ())
+
+    def show(value):
+        return labels.get(value, value)
+
+    return {"field": field.verbose_name, "old": show(change.old), "new": show(change.new)}

@@ -1,0 +1,458 @@
+"""Writes for carrying out the plan: periods, work items, assignments, reports and their review."""
+
+import datetime as dt
+import hashlib
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from orgs.models import Organization
+from plan.models import Indicator, KeyTask, Plan
+from qhsta.scoping import Action, user_can
+
+from .choices import AssignmentRole, PeriodKind, ProgressStatus, ReportState
+from .models import Assignment, Evidence, IndicatorValue, ProgressReport, ReportingPeriod, WorkItem
+
+REPORT_FIELDS = (
+    "nothing_to_report",
+    "percent_complete",
+    "progress_status",
+    "narrative",
+    "problems",
+    "next_steps",
+)
+
+
+class ReportConflict(Exception):
+    """Someone else saved the report since this copy was loaded."""
+
+    def __init__(self, current: ProgressReport):
+        self.current = current
+        super().__init__(f"report {current.pk} is at version {current.version}")
+
+
+def _require(user, action: Action, obj, message: str) -> None:
+    if not user_can(user, action, obj):
+        raise PermissionDenied(message)
+
+
+# ---- periods -------------------------------------------------------------------------------
+
+
+def _period_bounds(kind: str, year: int) -> list[tuple[int, dt.date, dt.date]]:
+    if kind == PeriodKind.YEAR:
+        return [(1, dt.date(year, 1, 1), dt.date(year, 12, 31))]
+    months = 3 if kind == PeriodKind.QUARTER else 6
+    bounds = []
+    for n in range(1, 12 // months + 1):
+        start = dt.date(year, (n - 1) * months + 1, 1)
+        end_month = n * months
+        end = dt.date(year + end_month // 12, end_month % 12 + 1, 1) - dt.timedelta(days=1)
+        bounds.append((n, start, end))
+    return bounds
+
+
+@transaction.atomic
+def periods_generate(*, plan: Plan, kind: str, deadline_days: int = 15) -> int:
+    """Create the plan's reporting periods of one kind for every year of the plan; keeps existing ones."""
+    created = 0
+    for year in range(plan.start_year, plan.end_year + 1):
+        for number, start, end in _period_bounds(kind, year):
+            _, was_created = ReportingPeriod.objects.get_or_create(
+                plan=plan,
+                kind=kind,
+                year=year,
+                number=number,
+                defaults={
+                    "starts_on": start,
+                    "ends_on": end,
+                    "deadline": end + dt.timedelta(days=deadline_days),
+                },
+            )
+            created += was_created
+    return created
+
+
+# ---- work items and assignments ------------------------------------------------------------
+
+
+def work_item_save(
+    *, actor, key_task: KeyTask, work_item: WorkItem | None = None, **fields
+) -> WorkItem:
+    """Create or change an annual work item; only those who manage the plan's STA may."""
+    _require(
+        actor, Action.MANAGE, key_task.plan, _("Only the plan's administrators set work items.")
+    )
+    item = work_item or WorkItem(key_task=key_task)
+    for name, value in fields.items():
+        setattr(item, name, value)
+    item.key_task = key_task
+    item.full_clean()
+    item._history_user = actor
+    item.save()
+    return item
+
+
+def assignment_save(
+    *,
+    actor,
+    work_item: WorkItem,
+    organization: Organization,
+    role: str,
+    indicators=(),
+) -> Assignment:
+    """Assign a work item to an organisation (one lead, any number supporting)."""
+    _require(
+        actor,
+        Action.MANAGE,
+        work_item.key_task.plan,
+        _("Only the plan's administrators assign work."),
+    )
+    assignment = Assignment.objects.filter(work_item=work_item, organization=organization).first()
+    assignment = assignment or Assignment(work_item=work_item, organization=organization)
+    if role == AssignmentRole.LEAD:
+        other_lead = work_item.assignments.filter(role=AssignmentRole.LEAD).exclude(
+            organization=organization
+        )
+        if other_lead.exists():
+            raise ValidationError({"role": _("This work item already has a lead organisation.")})
+    assignment.role = role
+    assignment.full_clean(validate_constraints=False)
+    assignment._history_user = actor
+    assignment.save()
+    if indicators:
+        assignment.indicators.set(indicators)
+    return assignment
+
+
+# ---- reports -------------------------------------------------------------------------------
+
+
+def report_open(*, user, assignment: Assignment, period: ReportingPeriod) -> ProgressReport:
+    """The latest revision of the report for `assignment` and `period`, created as a draft if missing."""
+    existing = ProgressReport.objects.filter(
+        assignment=assignment, period=period, is_latest=True
+    ).first()
+    if existing is not None:
+        return existing
+    _require(user, Action.REPORT, assignment, _("You may not report for this organisation."))
+    if period.plan_id != assignment.work_item.key_task.plan_id:
+        raise ValidationError(_("This period belongs to another plan."))
+    report = ProgressReport(
+        assignment=assignment, period=period, organization=assignment.organization, updated_by=user
+    )
+    report._history_user = user
+    with transaction.atomic():
+        report.save()
+    return report
+
+
+@dataclass
+class ValueInput:
+    indicator: Indicator
+    value: Decimal | None = None
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+
+
+def _check_values(values: list[ValueInput]) -> dict:
+    errors = {}
+    for v in values:
+        key = f"indicator_{v.indicator.pk}"
+        if v.indicator.aggregation == "ratio":
+            if (v.numerator is None) != (v.denominator is None):
+                errors[key] = _("Give both the numerator and the denominator.")
+            elif v.denominator is not None and v.denominator <= 0:
+                errors[key] = _("The denominator must be greater than zero.")
+            elif v.numerator is not None and v.numerator < 0:
+                errors[key] = _("The numerator cannot be negative.")
+    return errors
+
+
+def _apply(report: ProgressReport, data: dict) -> None:
+    for name in REPORT_FIELDS:
+        if name in data:
+            setattr(report, name, data[name])
+
+
+def report_save(
+    *, user, report: ProgressReport, version: int, data: dict, values: list[ValueInput] = ()
+) -> ProgressReport:
+    """Save a draft (or returned) report; refuses a stale `version` with ReportConflict."""
+    _require(user, Action.REPORT, report, _("You may not report for this organisation."))
+    if not report.editable:
+        raise ValidationError(
+            _("This report can no longer be changed; start a correction instead.")
+        )
+    errors = _check_values(values)
+    candidate = ProgressReport.objects.get(pk=report.pk)
+    _apply(candidate, data)
+    try:
+        candidate.full_clean(
+            exclude=["assignment", "period", "organization"], validate_constraints=False
+        )
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        # compare-and-set on the version: exactly one of two concurrent saves wins
+        won = ProgressReport.objects.filter(pk=report.pk, version=version).update(
+            version=F("version") + 1
+        )
+        if not won:
+            raise ReportConflict(
+                ProgressReport.objects.select_related("updated_by").get(pk=report.pk)
+            )
+        candidate.version = version + 1
+        candidate.updated_by = user
+        candidate._history_user = user
+        candidate.save()
+        _save_values(user, candidate, values)
+    return candidate
+
+
+def _save_values(user, report: ProgressReport, values) -> None:
+    for v in values:
+        row, _ = IndicatorValue.objects.get_or_create(
+            indicator=v.indicator, organization=report.organization, period=report.period
+        )
+        if v.indicator.aggregation == "ratio" and v.numerator is not None:
+            value = (
+                (v.numerator / v.denominator * 100)
+                if v.indicator.unit == "%"
+                else v.numerator / v.denominator
+            )
+        else:
+            value = v.value
+        row.value, row.numerator, row.denominator = value, v.numerator, v.denominator
+        row.report, row.state, row.updated_by = report, report.state, user
+        row._history_user = user
+        row.save()
+
+
+def _require_complete(report: ProgressReport) -> None:
+    if report.nothing_to_report:
+        return
+    errors = {}
+    if report.percent_complete is None:
+        errors["percent_complete"] = _(
+            "Give the percent complete, or answer that there is nothing to report."
+        )
+    if not report.progress_status:
+        errors["progress_status"] = _("Choose how the work is going.")
+    if not report.narrative.strip():
+        errors["narrative"] = _("Describe the progress made.")
+    if (
+        report.progress_status in (ProgressStatus.DELAYED, ProgressStatus.AT_RISK)
+        and not report.problems.strip()
+    ):
+        errors["problems"] = _("A delayed or at-risk item needs the problems that hold it up.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _transition(
+    report: ProgressReport, *, user, version: int | None, to: str, allowed: tuple, **fields
+) -> ProgressReport:
+    with transaction.atomic():
+        match = ProgressReport.objects.filter(pk=report.pk, state__in=allowed, is_latest=True)
+        if version is not None:
+            match = match.filter(version=version)
+        if not match.update(version=F("version") + 1, state=to):
+            current = ProgressReport.objects.select_related("updated_by").get(pk=report.pk)
+            if version is not None and current.version != version:
+                raise ReportConflict(current)
+            raise ValidationError(
+                _("This report is %(state)s and cannot go there.")
+                % {"state": current.get_state_display()}
+            )
+        report.refresh_from_db()
+        for name, value in fields.items():
+            setattr(report, name, value)
+        report._history_user = user
+        report.save()
+        IndicatorValue.objects.filter(report=report).update(state=to)
+    if to == ReportState.APPROVED:
+        from .signals import report_approved
+
+        report_approved.send(sender=ProgressReport, report=report)
+    return report
+
+
+def report_submit(*, user, report: ProgressReport, version: int) -> ProgressReport:
+    """Send a complete draft (or a corrected returned report) for review."""
+    _require(user, Action.REPORT, report, _("You may not report for this organisation."))
+    _require_complete(report)
+    now = timezone.now()
+    return _transition(
+        report,
+        user=user,
+        version=version,
+        to=ReportState.SUBMITTED,
+        allowed=(ReportState.DRAFT, ReportState.RETURNED),
+        submitted_at=now,
+        submitted_by=user,
+        updated_by=user,
+    )
+
+
+def _check_reviewer(user, report: ProgressReport) -> None:
+    _require(user, Action.REVIEW, report, _("You may not review reports of this organisation."))
+    if report.submitted_by_id == user.pk:
+        raise PermissionDenied(_("You cannot review a report you submitted yourself."))
+
+
+def report_approve(*, user, report: ProgressReport, version: int | None = None) -> ProgressReport:
+    """Approve a submitted report; it is locked from then on."""
+    _check_reviewer(user, report)
+    return _transition(
+        report,
+        user=user,
+        version=version,
+        to=ReportState.APPROVED,
+        allowed=(ReportState.SUBMITTED,),
+        reviewed_at=timezone.now(),
+        reviewed_by=user,
+    )
+
+
+def report_return(
+    *, user, report: ProgressReport, comment: str, version: int | None = None
+) -> ProgressReport:
+    """Send a submitted report back to its organisation with the reviewer's comment."""
+    _check_reviewer(user, report)
+    if not comment.strip():
+        raise ValidationError(
+            {"review_comment": _("Say what has to change before the report can be approved.")}
+        )
+    return _transition(
+        report,
+        user=user,
+        version=version,
+        to=ReportState.RETURNED,
+        allowed=(ReportState.SUBMITTED,),
+        reviewed_at=timezone.now(),
+        reviewed_by=user,
+        review_comment=comment.strip(),
+    )
+
+
+def reports_bulk_approve(*, user, reports) -> tuple[list[ProgressReport], dict[int, str]]:
+    """Approve many submitted reports; each one that cannot be approved is reported with the reason."""
+    approved, refused = [], {}
+    for report in reports:
+        try:
+            approved.append(report_approve(user=user, report=report))
+        except (PermissionDenied, ValidationError, ReportConflict) as exc:
+            refused[report.pk] = " ".join(getattr(exc, "messages", [str(exc)]))
+    return approved, refused
+
+
+def report_correct(*, user, report: ProgressReport) -> ProgressReport:
+    """Start a correction of an approved report: a new draft revision; the approved one stays readable."""
+    _require(user, Action.REPORT, report, _("You may not report for this organisation."))
+    with transaction.atomic():
+        if not ProgressReport.objects.filter(
+            pk=report.pk, is_latest=True, state=ReportState.APPROVED
+        ).update(is_latest=False):
+            raise ValidationError(_("Only the latest approved report can be corrected."))
+        new = ProgressReport(
+            assignment=report.assignment,
+            period=report.period,
+            organization=report.organization,
+            revision=report.revision + 1,
+            updated_by=user,
+            **{name: getattr(report, name) for name in REPORT_FIELDS},
+        )
+        new._history_user = user
+        new.save()
+        for ev in report.evidence.all():
+            Evidence.objects.create(
+                report=new,
+                file=ev.file.name,
+                original_name=ev.original_name,
+                content_type=ev.content_type,
+                size=ev.size,
+                sha256=ev.sha256,
+                uploaded_by=ev.uploaded_by,
+            )
+        IndicatorValue.objects.filter(report=report).update(report=new, state=ReportState.DRAFT)
+    return new
+
+
+# ---- evidence ------------------------------------------------------------------------------
+
+ALLOWED_EVIDENCE = {
+    "application/pdf": "pdf",
+    "image/png": "png",
+    "image/jpeg": "jpg",
+    "image/webp": "webp",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "pptx",
+    "application/msword": "doc",
+    "application/vnd.ms-excel": "xls",
+    "application/vnd.ms-powerpoint": "ppt",
+    "application/vnd.oasis.opendocument.text": "odt",
+    "application/vnd.oasis.opendocument.spreadsheet": "ods",
+}
+
+
+def evidence_add(*, user, report: ProgressReport, upload) -> Evidence:
+    """Attach a file: size-limited, type-checked by its content, stored under a random name."""
+    import filetype
+
+    _require(user, Action.REPORT, report, _("You may not report for this organisation."))
+    if not report.editable:
+        raise ValidationError(
+            _("This report can no longer be changed; start a correction instead.")
+        )
+    limit = settings.EVIDENCE_MAX_BYTES
+    if upload.size > limit:
+        raise ValidationError(
+            {"evidence": _("The file is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)}}
+        )
+    head = upload.read(8192)
+    upload.seek(0)
+    kind = filetype.guess(head)
+    if kind is None or kind.mime not in ALLOWED_EVIDENCE:
+        raise ValidationError(
+            {
+                "evidence": _(
+                    "Only PDF, Office documents and images are accepted; this file is not one of them."
+                )
+            }
+        )
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    original = (upload.name or "").replace("\\", "/").rsplit("/", 1)[-1][:255] or "file"
+    upload.name = f"{uuid.uuid4().hex}.{ALLOWED_EVIDENCE[kind.mime]}"
+    return Evidence.objects.create(
+        report=report,
+        file=upload,
+        original_name=original,
+        content_type=kind.mime,
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        uploaded_by=user,
+    )
+
+
+def evidence_remove(*, user, evidence: Evidence) -> None:
+    """Remove a file from a report that can still be changed (the stored file stays for other revisions)."""
+    _require(user, Action.REPORT, evidence.report, _("You may not report for this organisation."))
+    if not evidence.report.editable:
+        raise ValidationError(
+            _("This report can no longer be changed; start a correction instead.")
+        )
+    evidence.delete()
