@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from qhsta.forms import BootstrapFormMixin
+from qhsta.templatetags.portal import number
 
 from .models import ProgressReport
 from .services import REPORT_FIELDS, ValueInput
@@ -26,6 +27,8 @@ class ReportForm(BootstrapFormMixin, forms.ModelForm):
 
     def __init__(self, *args, indicators=(), values=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.percent_complete is not None:
+            self.initial["percent_complete"] = number(self.instance.percent_complete)
         self.fields["percent_complete"].required = False
         self.fields["progress_status"].required = False
         self.indicators = list(indicators)
@@ -37,14 +40,14 @@ class ReportForm(BootstrapFormMixin, forms.ModelForm):
                     label=_("%(name)s: numerator") % {"name": ind.name},
                     required=False,
                     min_value=0,
-                    initial=current.numerator if current else None,
+                    initial=number(current.numerator) if current else None,
                     max_digits=20,
                     decimal_places=6,
                 )
                 self.fields[f"ind_{ind.pk}_den"] = forms.DecimalField(
                     label=_("%(name)s: denominator") % {"name": ind.name},
                     required=False,
-                    initial=current.denominator if current else None,
+                    initial=number(current.denominator) if current else None,
                     max_digits=20,
                     decimal_places=6,
                 )
@@ -52,7 +55,7 @@ class ReportForm(BootstrapFormMixin, forms.ModelForm):
                 self.fields[f"ind_{ind.pk}"] = forms.DecimalField(
                     label=f"{ind.name} ({ind.unit})",
                     required=False,
-                    initial=current.value if current else None,
+                    initial=number(current.value) if current else None,
                     max_digits=20,
                     decimal_places=6,
                 )

@@ -137,12 +137,12 @@ def assignment_save(
 
 def report_open(*, user, assignment: Assignment, period: ReportingPeriod) -> ProgressReport:
     """The latest revision of the report for `assignment` and `period`, created as a draft if missing."""
+    _require(user, Action.REPORT, assignment, _("You may not report for this organisation."))
     existing = ProgressReport.objects.filter(
         assignment=assignment, period=period, is_latest=True
     ).first()
     if existing is not None:
         return existing
-    _require(user, Action.REPORT, assignment, _("You may not report for this organisation."))
     if period.plan_id != assignment.work_item.key_task.plan_id:
         raise ValidationError(_("This period belongs to another plan."))
     report = ProgressReport(

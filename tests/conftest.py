@@ -65,3 +65,12 @@ def world(demo, plan14):
     from tests.world import build_world
 
     return build_world(plan14)
+
+
+@pytest.fixture
+def reporting(demo, plan14):
+    """Quarterly periods and a 2025 work item of task 19: Xining leads (with the literacy
+    indicator), Haixi supports."""
+    from tests.reporting import build_reporting
+
+    return build_reporting(plan14)

@@ -50,6 +50,15 @@ def live_demo(transactional_db, live_server):
     return live_server
 
 
+@pytest.fixture
+def live_reporting(live_demo):
+    """The reporting world of tests/reporting.py, committed for the live server."""
+    from plan.models import Plan
+    from tests.reporting import build_reporting
+
+    return build_reporting(Plan.objects.get(code="qhsta-14th"))
+
+
 class PageWatch:
     """Records console errors and any request that tries to leave the server."""
 
