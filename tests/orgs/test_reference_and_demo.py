@@ -6,6 +6,7 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 from orgs.models import Membership, Organization
+from plan.models import Indicator
 
 PREFECTURES = [
     "西宁市",
@@ -103,7 +104,7 @@ def test_admin_site_is_chinese_and_lists_every_model(demo, login):
         "/admin/plan/keytask/",
         "/admin/orgs/organization/",
         "/admin/orgs/membership/",
-        "/admin/plan/indicator/1/change/",
+        f"/admin/plan/indicator/{Indicator.objects.first().pk}/change/",
     ):
         assert client.get(url).status_code == 200, url
     assert "加强科协组织党的建设" in client.get("/admin/plan/keytask/").content.decode()
