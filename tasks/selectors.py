@@ -3,6 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass
 
+from qhsta.history import history_changes
 from qhsta.scoping import Action
 
 from .choices import ReportState
@@ -109,15 +110,14 @@ def previous_report(*, report: ProgressReport):
 
 
 def report_detail(*, report: ProgressReport) -> dict:
-    """A visible report's files, values, earlier revisions and history."""
-    history = list(report.history.select_related("history_user").order_by("history_date"))
-    changes = []
-    for older, newer in zip([None, *history[:-1]], history, strict=True):
-        diff = newer.diff_against(older).changes if older is not None else []
-        changes.append({"record": newer, "changes": [_readable(ProgressReport, c) for c in diff]})
+    """A visible report's files, values, earlier revisions, and the history of it and its values."""
+    values = list(IndicatorValue.objects.filter(report=report).select_related("indicator"))
+    value_history = IndicatorValue.history.filter(id__in=[v.pk for v in values]).select_related(
+        "history_user"
+    )
     return {
         "evidence": list(report.evidence.all()),
-        "values": list(IndicatorValue.objects.filter(report=report).select_related("indicator")),
+        "values": values,
         "revisions": list(
             ProgressReport.objects.filter(
                 assignment_id=report.assignment_id, period_id=report.period_id
@@ -125,16 +125,6 @@ def report_detail(*, report: ProgressReport) -> dict:
             .exclude(pk=report.pk)
             .order_by("-revision")
         ),
-        "history": changes,
+        "history": history_changes(report.history.select_related("history_user"), ProgressReport),
+        "value_history": history_changes(value_history, IndicatorValue),
     }
-
-
-def _readable(model, change) -> dict:
-    """A history change with the field's name and choice labels as users read them."""
-    field = model._meta.get_field(change.field)
-    labels = dict(field.choices or ())
-
-    def show(value):
-        return labels.get(value, value)
-
-    return {"field": field.verbose_name, "old": show(change.old), "new": show(change.new)}

@@ -272,3 +272,18 @@ def test_approved_evidence_stays_as_it_was(reporting):
     assert Evidence.objects.filter(report=report).count() == 1
     with ev.file.open("rb") as fh:
         assert hashlib.sha256(fh.read()).hexdigest() == ev.sha256
+
+
+def test_indicator_value_changes_are_kept_and_shown(reporting):
+    r = reporting
+    report = open_report(r)
+    client = client_for(r.users["xining_officer"])
+    num, den = f"ind_{r.literacy.pk}_num", f"ind_{r.literacy.pk}_den"
+    client.post(f"/reports/{report.pk}/edit/", {**FORM, "version": report.version, num: "5200", den: "50000"})
+    report.refresh_from_db()
+    client.post(f"/reports/{report.pk}/edit/", {**FORM, "version": report.version, num: "5300", den: "50000"})
+    page = client.get(f"/reports/{report.pk}/").content.decode()
+    assert 'id="value-history"' in page
+    section = page.split('id="value-history"')[1]
+    assert "分子" in section and "5200" in section and "5300" in section
+    assert "西宁市科协干部" in section
