@@ -1,5 +1,9 @@
 """Change history (django-simple-history) as people read it: who, when, field: old → new."""
 
+from decimal import Decimal
+
+from qhsta.templatetags.portal import number
+
 
 def history_changes(records, model) -> list[dict]:
     """Entries for history records (any objects of `model`), each with its readable changes.
@@ -21,6 +25,8 @@ def _readable(model, change) -> dict:
     labels = dict(field.choices or ())
 
     def show(value):
+        if isinstance(value, Decimal):
+            return number(value)
         if hasattr(field, "remote_field") and field.remote_field and value is not None:
             target = field.remote_field.model._default_manager.filter(pk=value).first()
             return str(target) if target is not None else value
