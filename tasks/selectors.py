@@ -93,6 +93,33 @@ def review_queue(*, user, period_id: int | None = None):
     ).order_by("submitted_at")
 
 
+def previous_reports(*, reports) -> dict[int, ProgressReport]:
+    """For each report (by id), the approved report of its assignment for the period before (one query)."""
+    reports = list(reports)
+    candidates = (
+        ProgressReport.objects.filter(
+            assignment_id__in={r.assignment_id for r in reports},
+            state=ReportState.APPROVED,
+        )
+        .select_related("period")
+        .order_by("-period__starts_on", "-revision")
+    )
+    by_assignment: dict[int, list[ProgressReport]] = {}
+    for candidate in candidates:
+        by_assignment.setdefault(candidate.assignment_id, []).append(candidate)
+    found = {}
+    for report in reports:
+        for candidate in by_assignment.get(report.assignment_id, []):
+            same_series = (candidate.period.plan_id, candidate.period.kind) == (
+                report.period.plan_id,
+                report.period.kind,
+            )
+            if same_series and candidate.period.starts_on < report.period.starts_on:
+                found[report.pk] = candidate
+                break
+    return found
+
+
 def previous_report(*, report: ProgressReport):
     """The latest approved report of the same assignment for the period before, for comparison."""
     return (

@@ -13,7 +13,7 @@ from qhsta.scoping.views import ScopedViewMixin
 from . import services
 from .forms import EvidenceForm, ReportForm, ReviewForm
 from .models import Assignment, Evidence, IndicatorValue, ProgressReport, ReportingPeriod
-from .selectors import my_work, previous_report, report_detail, review_queue
+from .selectors import my_work, previous_report, previous_reports, report_detail, review_queue
 
 
 class MyWorkView(ScopedViewMixin, TemplateView):
@@ -292,8 +292,9 @@ class ReviewQueueView(ScopedViewMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        previous = previous_reports(reports=context["reports"])
         for report in context["reports"]:
-            report.previous = previous_report(report=report)
+            report.previous = previous.get(report.pk)
         return context
 
 

@@ -5,6 +5,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from . import Action
+from .pagination import IdsFirstPaginator
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -33,6 +34,7 @@ class ScopedViewMixin:
     model = None
     read_action: Action = Action.VIEW
     write_action: Action | None = None
+    paginator_class = IdsFirstPaginator  # used by list pages
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)

@@ -279,11 +279,47 @@ def test_indicator_value_changes_are_kept_and_shown(reporting):
     report = open_report(r)
     client = client_for(r.users["xining_officer"])
     num, den = f"ind_{r.literacy.pk}_num", f"ind_{r.literacy.pk}_den"
-    client.post(f"/reports/{report.pk}/edit/", {**FORM, "version": report.version, num: "5200", den: "50000"})
+    client.post(
+        f"/reports/{report.pk}/edit/",
+        {**FORM, "version": report.version, num: "5200", den: "50000"},
+    )
     report.refresh_from_db()
-    client.post(f"/reports/{report.pk}/edit/", {**FORM, "version": report.version, num: "5300", den: "50000"})
+    client.post(
+        f"/reports/{report.pk}/edit/",
+        {**FORM, "version": report.version, num: "5300", den: "50000"},
+    )
     page = client.get(f"/reports/{report.pk}/").content.decode()
     assert 'id="value-history"' in page
     section = page.split('id="value-history"')[1]
     assert "分子" in section and "5200" in section and "5300" in section
     assert "西宁市科协干部" in section
+
+
+def test_the_review_queue_costs_the_same_queries_for_one_report_or_many(reporting):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    r = reporting
+    reviewer = client_for(r.users["reviewer"])
+
+    def submit(assignment, period, user):
+        report = services.report_open(user=r.users[user], assignment=assignment, period=period)
+        report = services.report_save(
+            user=r.users[user],
+            report=report,
+            version=report.version,
+            data={"nothing_to_report": True},
+        )
+        services.report_submit(user=r.users[user], report=report, version=report.version)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert reviewer.get("/review/").status_code == 200
+        return len(ctx.captured_queries)
+
+    submit(r.xining, r.period, "xining_officer")
+    one = queries()
+    submit(r.haixi, r.period, "haixi_officer")
+    submit(r.xining, r.earlier, "xining_officer")
+    submit(r.haixi, r.earlier, "haixi_officer")
+    assert queries() == one

@@ -1,0 +1,271 @@
+"""The benchmark's figures as checks, a plain-text table and the README's Markdown section."""
+
+LIMIT = 2.0  # a scoped list may take at most twice the unscoped one
+
+
+def checks(results: dict) -> dict:
+    runs = results["runs"]
+    users = list(runs[0]["lists"])
+    per_user = {u: sorted({run["lists"][u]["queries"]["scoped"] for run in runs}) for u in users}
+    pages = list(runs[0]["review_page"])
+    per_page = {p: sorted({run["review_page"][p]["queries"] for run in runs}) for p in pages}
+    ratios = [run["lists"][u]["ratio"]["list"]["median_ms"] for run in runs for u in run["lists"]]
+    page_ratios = [
+        run["lists"][u]["ratio"]["page"]["median_ms"] for run in runs for u in run["lists"]
+    ]
+    over = [
+        f"{item['label']} at {run['reports']:,} ({item['ratio']['page']['median_ms']:.2f}×)"
+        for run in runs
+        for item in run["lists"].values()
+        if item["ratio"]["page"]["median_ms"] > LIMIT
+    ]
+    return {
+        "queries_constant": all(len(counts) == 1 for counts in per_user.values()),
+        "queries_per_scoped_list": per_user,
+        "review_page_queries_constant": all(len(c) == 1 for c in per_page.values()),
+        "review_page_queries": per_page,
+        "rows_in_scope": all(run["lists"][u]["rows_ok"] for run in runs for u in run["lists"]),
+        "list_within_2x": all(r <= LIMIT for r in ratios),
+        "page_within_2x": all(r <= LIMIT for r in page_ratios),
+        "worst_list_ratio": max(ratios),
+        "worst_page_ratio": max(page_ratios),
+        "pages_over_2x": over,
+    }
+
+
+def _ms(figures: dict) -> str:
+    return f"{figures['median_ms']:.1f} ({figures['p95_ms']:.1f})"
+
+
+def _list_rows(results: dict) -> list[list[str]]:
+    rows = []
+    for run in results["runs"]:
+        for item in run["lists"].values():
+            rows.append(
+                [
+                    f"{run['reports']:,}",
+                    item["label"],
+                    f"{item['rows_in_scope']:,}",
+                    f"{item['queries']['scoped']} / {item['queries']['unscoped']}",
+                    _ms(item["scoped"]["list"]),
+                    _ms(item["unscoped"]["list"]),
+                    f"{item['ratio']['list']['median_ms']:.2f}×",
+                    _ms(item["scoped"]["page"]),
+                    _ms(item["unscoped"]["page"]),
+                    f"{item['ratio']['page']['median_ms']:.2f}×",
+                ]
+            )
+    return rows
+
+
+LIST_HEADER = [
+    "reports",
+    "user",
+    "rows in scope",
+    "queries scoped / unscoped",
+    "scoped list ms",
+    "unscoped list ms",
+    "ratio list",
+    "scoped page ms",
+    "unscoped page ms",
+    "ratio page",
+]
+
+
+def _page_rows(results: dict) -> list[list[str]]:
+    return [
+        [
+            f"{run['reports']:,}",
+            item["label"],
+            str(item["rows"]),
+            str(item["queries"]),
+            str(item["repeated"]) if item["repeated"] > 1 else "—",
+            f"{item['median_ms']:.1f} ({item['p95_ms']:.1f})",
+        ]
+        for run in results["runs"]
+        for item in run["review_page"].values()
+    ]
+
+
+PAGE_HEADER = [
+    "reports",
+    "GET /review/ as",
+    "rows shown",
+    "queries",
+    "same query repeated",
+    "ms median (p95)",
+]
+
+
+def _generation_rows(results: dict) -> list[list[str]]:
+    rows = []
+    for run in results["runs"]:
+        g = run["generation"]
+        rows.append(
+            [
+                f"{run['reports']:,}",
+                f"{g['seconds']['total']:.0f} s",
+                f"{g['peak_rss_mb']:.0f} MB (before: {g['rss_before_mb']:.0f} MB)",
+                "reused" if g["reused"] else "generated in this run",
+                f"{run['measure_seconds']:.0f} s",
+            ]
+        )
+    return rows
+
+
+GENERATION_HEADER = ["reports", "generation", "generator peak RSS", "this run", "measurement"]
+
+
+def _markdown_table(header: list[str], rows: list[list[str]], right_from: int = 2) -> str:
+    align = ["---" if i < right_from else "---:" for i in range(len(header))]
+    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(align) + " |"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _text_table(header: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
+    out = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))]
+    out.append("  ".join("-" * w for w in widths))
+    for row in rows:
+        out.append(
+            "  ".join(
+                cell.ljust(w) if i < 2 else cell.rjust(w)
+                for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+            )
+        )
+    return "\n".join(out)
+
+
+def _data_line(results: dict) -> str:
+    run = results["runs"][-1]
+    rows = run["generation"]["rows"]
+    cfg = run["config"]
+    sizes = " and ".join(f"{r['reports']:,}" for r in results["runs"])
+    return (
+        f"{rows['orgs']:,} organisations ({cfg['provinces']} provinces → prefectures → counties → "
+        f"townships, treebeard paths), {rows['users']:,} users with {rows['memberships']:,} role "
+        f"memberships and {rows['permissions']:,} guardian permission rows; {sizes} progress "
+        "reports. Organisations and users are the same at every size; the assignments and "
+        "reports grow with the size, each organisation's share in proportion."
+    )
+
+
+def _verdict(results: dict) -> str:
+    c = results["checks"]
+    counts = ", ".join(
+        f"{u}: {'/'.join(map(str, q))}" for u, q in c["queries_per_scoped_list"].items()
+    )
+    pages = ", ".join(f"{u}: {'/'.join(map(str, q))}" for u, q in c["review_page_queries"].items())
+    return (
+        f"- Queries per scoped list (scope + page + count): {counts} — "
+        f"{'the same at every size' if c['queries_constant'] else 'NOT constant'}.\n"
+        f"- Scoped list (page + count) within 2× of unscoped: "
+        f"{'yes' if c['list_within_2x'] else 'no'} (worst median ratio "
+        f"{c['worst_list_ratio']:.2f}×).\n"
+        f"- Scoped page alone within 2× of unscoped: {'yes' if c['page_within_2x'] else 'no'} "
+        f"(worst {c['worst_page_ratio']:.2f}×"
+        + (f"; over 2×: {', '.join(c['pages_over_2x'])}" if c["pages_over_2x"] else "")
+        + ").\n"
+        f"- Every scoped row lies in the user's subtrees: {'yes' if c['rows_in_scope'] else 'NO'}.\n"
+        f"- /review/ queries the same at every size: "
+        f"{'yes' if c['review_page_queries_constant'] else 'no'} ({pages}); a query repeated "
+        "once per row shown makes a page's count grow with its length, not with the data."
+    )
+
+
+def markdown(results: dict) -> str:
+    s = results["settings"]
+    return (
+        "\n\n".join(
+            [
+                f"### Scoped lists (`make bench`, {results['date']})",
+                f"Machine: {results['machine']}.",
+                f"Data: {_data_line(results)}",
+                "A list is what a paginated page reads: the user's scopes (one query, a fresh request "
+                f"each time), a page of {s['page_size']} reports with organisation, period and "
+                "assignment → work item → key task, and the count for the pager. The baseline is the "
+                "same page and count unscoped, measured in the same run, interleaved. Times in ms: "
+                f"median (p95) of {s['iterations']} iterations after {s['warmup']} warm-up; ratio = "
+                "scoped ÷ unscoped median.",
+                _markdown_table(LIST_HEADER, _list_rows(results)),
+                _verdict(results),
+                f"`GET /review/` through Django's test client (session, middleware, template; "
+                f"median (p95) of {s['page_iterations']} requests). The superuser's queue is the "
+                "unscoped reference.",
+                _markdown_table(PAGE_HEADER, _page_rows(results)),
+                "Data generation (bulk COPY; later runs reuse the stored data):",
+                _markdown_table(GENERATION_HEADER, _generation_rows(results), right_from=1),
+            ]
+        )
+        + "\n"
+    )
+
+
+def text_table(results: dict) -> str:
+    return "\n\n".join(
+        [
+            f"Scoped list of one page ({results['date']}; {results['machine']})",
+            _text_table(LIST_HEADER, _list_rows(results)),
+            _verdict(results),
+            _text_table(PAGE_HEADER, _page_rows(results)),
+            _text_table(GENERATION_HEADER, _generation_rows(results)),
+            f"wall time {results['wall_seconds']:.0f} s",
+        ]
+    )
+
+
+PROPOSAL_HEADER = [
+    "reports",
+    "user",
+    "page shape",
+    "scoped page ms",
+    "unscoped page ms",
+    "ratio page",
+    "ratio list",
+    "same rows",
+]
+
+
+def _proposal_rows(results: dict) -> list[list[str]]:
+    rows = []
+    for run in results["runs"]:
+        for username, current in run["lists"].items():
+            variants = {"current": current, **(run.get("proposal") or {}).get(username, {})}
+            for variant, item in variants.items():
+                rows.append(
+                    [
+                        f"{run['reports']:,}",
+                        current["label"],
+                        variant,
+                        _ms(item["scoped"]["page"]),
+                        _ms(item["unscoped"]["page"]),
+                        f"{item['ratio']['page']['median_ms']:.2f}×",
+                        f"{item['ratio']['list']['median_ms']:.2f}×",
+                        "yes" if item.get("same_rows", True) else "NO",
+                    ]
+                )
+    return rows
+
+
+def proposal_markdown(results: dict) -> str:
+    return (
+        "\n\n".join(
+            [
+                f"### Proposed fix for mid-size scopes (`python -m bench --proposal`, {results['date']})",
+                f"Machine: {results['machine']}.",
+                "`current` is the portal's page query as it is. `ids first` selects the page's ids in a "
+                "subquery (still one query) and joins the relations for those 50 rows only; "
+                "`index (organization, id)` is a B-tree index on tasks_progressreport "
+                "(organization_id, id), created in the benchmark's schema for the measurement and "
+                "dropped afterwards. Times in ms, median (p95); ratios against the unscoped page "
+                "measured in the same loop.",
+                _markdown_table(PROPOSAL_HEADER, _proposal_rows(results), right_from=3),
+            ]
+        )
+        + "\n"
+    )
+
+
+def proposal_table(results: dict) -> str:
+    return _text_table(PROPOSAL_HEADER, _proposal_rows(results))
