@@ -177,7 +177,9 @@ def user_set_active(*, actor, user, active: bool) -> None:
     access_log(kind, actor=actor, target_user=user)
 
 
-def user_ensure(*, username: str, full_name: str, password: str, is_superuser: bool = False):
+def user_ensure(
+    *, username: str, full_name: str, password: str, email: str = "", is_superuser: bool = False
+):
     """The user `username`, created with `password` when missing; an existing account is left alone."""
     User = get_user_model()
     user = User.objects.filter(username=username).first()
@@ -185,6 +187,7 @@ def user_ensure(*, username: str, full_name: str, password: str, is_superuser: b
         user = User(
             username=username,
             first_name=full_name,
+            email=email,
             is_staff=is_superuser,
             is_superuser=is_superuser,
         )

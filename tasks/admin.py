@@ -1,7 +1,15 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Assignment, Evidence, IndicatorValue, ProgressReport, ReportingPeriod, WorkItem
+from .models import (
+    Assignment,
+    Evidence,
+    IndicatorValue,
+    ProgressReport,
+    ReminderLog,
+    ReportingPeriod,
+    WorkItem,
+)
 
 
 @admin.register(ReportingPeriod)
@@ -77,3 +85,19 @@ class IndicatorValueAdmin(SimpleHistoryAdmin):
     list_display = ["indicator", "organization", "period", "value", "state"]
     list_filter = ["indicator", "state"]
     raw_id_fields = ["organization", "period", "report", "updated_by"]
+
+
+@admin.register(ReminderLog)
+class ReminderLogAdmin(admin.ModelAdmin):
+    """What the reminder job sent; written by the job only."""
+
+    list_display = ["date", "user", "email", "overdue", "due_soon", "sent_at"]
+    list_filter = ["date"]
+    search_fields = ["user__username", "email"]
+    readonly_fields = [f.name for f in ReminderLog._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -214,6 +214,8 @@ class ProgressReport(models.Model):
         ]
         indexes = [
             models.Index(fields=["organization", "period"], name="report_org_period"),
+            # scoped lists page by id within an organisation's reports (see make bench)
+            models.Index(fields=["organization", "id"], name="report_org_id"),
             models.Index(fields=["state", "is_latest"], name="report_state"),
         ]
 
@@ -324,3 +326,33 @@ class IndicatorValue(models.Model):
     @cached_property
     def is_ratio(self) -> bool:
         return self.indicator.aggregation == "ratio"
+
+
+class ReminderLog(models.Model):
+    """A reminder e-mail sent to a user on one day: at most one per user and day."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    date = models.DateField(_("date"))
+    email = models.EmailField(_("sent to"))
+    overdue = models.PositiveIntegerField(_("overdue reports"), default=0)
+    due_soon = models.PositiveIntegerField(_("reports due within 7 days"), default=0)
+    # [assignment id, period id] of every report the e-mail named
+    items = models.JSONField(_("reports named"), default=list)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        ordering = ["-date", "user"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "date"], name="reminder_once_a_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} · {self.user} · {self.email}"

@@ -9,6 +9,8 @@ from django.core.management import call_command
 
 from plan.services import plan_load
 
+pytest_plugins = ["tests.celery_worker"]
+
 DEMO_PASSWORD = "qhsta-demo-2026"
 
 

@@ -3,6 +3,7 @@
 from datetime import timedelta
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from qhsta.env import BASE_DIR, database_config, env
@@ -134,7 +135,13 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout": 5}
 CELERY_TIMEZONE = TIME_ZONE
 # Periodic jobs (exactly one beat process runs them).
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Report reminders by e-mail, every morning (the job sends at most one e-mail per user a day).
+    "send-report-reminders": {
+        "task": "tasks.jobs.send_report_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
+}
 
 # Login throttling (django-axes): after 5 failures an account is locked for 15 minutes.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)

@@ -11,3 +11,6 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# load_demo writes the demo reports through the services (seconds); most tests need only the
+# organisations and accounts. Tests of the demo reports ask for them: load_demo --reports.
+DEMO_REPORTS = False

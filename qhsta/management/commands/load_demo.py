@@ -1,3 +1,4 @@
+from argparse import BooleanOptionalAction
 from pathlib import Path
 
 import yaml
@@ -8,6 +9,7 @@ from django.db import transaction
 
 from orgs.models import Organization
 from orgs.services import membership_grant, organization_tree_load, user_ensure
+from qhsta.demo_reports import demo_reports_load
 
 DEMO_FILE = Path(__file__).resolve().parents[2] / "demo.yaml"
 DEMO_PASSWORD = "qhsta-demo-2026"  # noqa: S105 -- the published demo password
@@ -15,8 +17,18 @@ DEMO_PASSWORD = "qhsta-demo-2026"  # noqa: S105 -- the published demo password
 
 class Command(BaseCommand):
     help = (
-        "Load the demo organisations and accounts (never in production). Keeps what users entered."
+        "Load the demo organisations and accounts (never in production), and the demo work items "
+        "and reports. Keeps what users entered."
     )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--reports",
+            action=BooleanOptionalAction,
+            default=None,
+            help="write the demo work items, assignments and reports (qhsta/demo_reports.py); "
+            "default: settings.DEMO_REPORTS, on unless the settings turn it off (tests do)",
+        )
 
     @transaction.atomic
     def handle(self, *args, **options):
@@ -33,6 +45,7 @@ class Command(BaseCommand):
             user = user_ensure(
                 username=item["username"],
                 full_name=item["name"],
+                email=item.get("email", ""),
                 password=DEMO_PASSWORD,
                 is_superuser=item.get("superuser", False),
             )
@@ -44,3 +57,17 @@ class Command(BaseCommand):
                 f"(password {DEMO_PASSWORD})"
             )
         )
+        with_reports = options.get("reports")
+        if with_reports is None:
+            with_reports = getattr(settings, "DEMO_REPORTS", True)
+        if not with_reports:
+            return
+        reports = demo_reports_load()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"demo: {reports.periods} reporting periods, {reports.work_items} work items and "
+                f"{reports.reports} reports created"
+            )
+        )
+        for reason in reports.skipped:
+            self.stdout.write(self.style.WARNING(f"demo: left out {reason}"))
