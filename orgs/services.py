@@ -96,6 +96,7 @@ def user_permissions_sync(*, user) -> None:
             for org_id, codename in missing
         )
     user.__dict__.pop("_qhsta_scopes", None)
+    user.__dict__.pop("_qhsta_can", None)
 
 
 def membership_grant(*, user, organization: Organization, role: str, granter=None) -> Membership:

@@ -3,7 +3,8 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from qhsta.history import history_changes
+from plan.models import Indicator
+from qhsta.history import history_entries
 from qhsta.scoping import Action
 
 from .choices import ReportState
@@ -136,7 +137,7 @@ def previous_report(*, report: ProgressReport):
     )
 
 
-def report_detail(*, report: ProgressReport) -> dict:
+def report_detail(*, user, report: ProgressReport) -> dict:
     """A visible report's files, values, earlier revisions, and the history of it and its values."""
     values = list(IndicatorValue.objects.filter(report=report).select_related("indicator"))
     value_history = IndicatorValue.history.filter(id__in=[v.pk for v in values]).select_related(
@@ -152,6 +153,13 @@ def report_detail(*, report: ProgressReport) -> dict:
             .exclude(pk=report.pk)
             .order_by("-revision")
         ),
-        "history": history_changes(report.history.select_related("history_user"), ProgressReport),
-        "value_history": history_changes(value_history, IndicatorValue),
+        "history": history_entries(
+            user=user, model=ProgressReport, records=report.history.select_related("history_user")
+        ),
+        "value_history": history_entries(
+            user=user,
+            model=IndicatorValue,
+            records=value_history,
+            label=lambda record, names: names.one(Indicator, record.indicator_id),
+        ),
     }

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -106,9 +106,10 @@ def assignment_save(
     work_item: WorkItem,
     organization: Organization,
     role: str,
-    indicators=(),
+    indicators=None,
 ) -> Assignment:
-    """Assign a work item to an organisation (one lead, any number supporting)."""
+    """Assign a work item to an organisation (one lead, any number supporting); `indicators`,
+    when given (even empty), become the indicators the organisation reports."""
     _require(
         actor,
         Action.MANAGE,
@@ -117,19 +118,41 @@ def assignment_save(
     )
     assignment = Assignment.objects.filter(work_item=work_item, organization=organization).first()
     assignment = assignment or Assignment(work_item=work_item, organization=organization)
+    one_lead = ValidationError({"role": _("This work item already has a lead organisation.")})
     if role == AssignmentRole.LEAD:
         other_lead = work_item.assignments.filter(role=AssignmentRole.LEAD).exclude(
             organization=organization
         )
         if other_lead.exists():
-            raise ValidationError({"role": _("This work item already has a lead organisation.")})
+            raise one_lead
     assignment.role = role
     assignment.full_clean(validate_constraints=False)
     assignment._history_user = actor
-    assignment.save()
-    if indicators:
-        assignment.indicators.set(indicators)
+    try:
+        with transaction.atomic():
+            assignment.save()
+            if indicators is not None:
+                assignment.indicators.set(indicators)
+    except IntegrityError as exc:  # two administrators naming a lead at the same moment
+        raise one_lead from exc
     return assignment
+
+
+def assignment_remove(*, actor, assignment: Assignment) -> None:
+    """Withdraw an assignment that has no report yet (reports are never deleted with it)."""
+    _require(
+        actor,
+        Action.MANAGE,
+        assignment.work_item.key_task.plan,
+        _("Only the plan's administrators assign work."),
+    )
+    if assignment.reports.exists():
+        raise ValidationError(
+            _("%(org)s has already reported on this work item; its assignment cannot be removed.")
+            % {"org": assignment.organization.display_name}
+        )
+    assignment._history_user = actor
+    assignment.delete()
 
 
 # ---- reports -------------------------------------------------------------------------------

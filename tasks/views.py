@@ -55,7 +55,7 @@ def report_context(request, report, **extra) -> dict:
         "previous": previous_report(report=report),
         "can_report": user_can(user, Action.REPORT, report),
         "can_review": user_can(user, Action.REVIEW, report) and report.submitted_by_id != user.pk,
-        **report_detail(report=report),
+        **report_detail(user=user, report=report),
         **extra,
     }
 

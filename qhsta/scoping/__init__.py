@@ -165,5 +165,12 @@ class ScopedMPNodeQuerySet(ScopedQuerySetMixin, MP_NodeQuerySet):
 
 
 def user_can(user, action: Action, obj) -> bool:
-    """Whether `user` may `action` the saved object `obj` (one query)."""
-    return type(obj)._default_manager.restrict(user, action).filter(pk=obj.pk).exists()
+    """Whether `user` may `action` the saved object `obj`: one query, remembered for the request
+    like the scopes it comes from (a bulk import asks the same question for every row)."""
+    if user is None or not user.is_authenticated:
+        return type(obj)._default_manager.restrict(user, action).filter(pk=obj.pk).exists()
+    answers = user.__dict__.setdefault("_qhsta_can", {})
+    key = (action, type(obj)._meta.label, obj.pk)
+    if key not in answers:
+        answers[key] = type(obj)._default_manager.restrict(user, action).filter(pk=obj.pk).exists()
+    return answers[key]
