@@ -86,7 +86,10 @@ class ReportForm(BootstrapFormMixin, forms.ModelForm):
         }
 
     def add_service_errors(self, error) -> None:
-        """Put a service's ValidationError next to the fields it names."""
+        """Put a service's ValidationError next to the fields it names (or above the form)."""
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error.messages)
+            return
         for field, messages in error.message_dict.items():
             if field.startswith("indicator_"):
                 pk = field.split("_", 1)[1]

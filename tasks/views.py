@@ -9,6 +9,7 @@ from django.views.generic.detail import SingleObjectMixin
 
 from qhsta.scoping import Action, user_can
 from qhsta.scoping.views import ScopedViewMixin
+from qhsta.templatetags.portal import person
 
 from . import services
 from .forms import EvidenceForm, ReportForm, ReviewForm
@@ -180,13 +181,8 @@ class ReportActionView(ScopedViewMixin, SingleObjectMixin, View):
 
 
 def conflict_message(current) -> str:
-    who = (
-        current.updated_by.get_full_name() or current.updated_by.get_username()
-        if current.updated_by
-        else "?"
-    )
     return _("%(who)s changed this report at %(when)s; reload it before you go on.") % {
-        "who": who,
+        "who": person(current.updated_by),
         "when": timezone.localtime(current.updated_at).strftime("%Y-%m-%d %H:%M:%S"),
     }
 

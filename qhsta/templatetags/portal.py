@@ -12,3 +12,11 @@ def number(value) -> str:
         return ""
     text = f"{Decimal(str(value)):f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+@register.filter
+def person(user) -> str:
+    """A user as people name them: full name, else username; a dash when there is nobody."""
+    if user is None:
+        return "—"
+    return user.get_full_name() or user.get_username()

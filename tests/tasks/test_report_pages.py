@@ -323,3 +323,21 @@ def test_the_review_queue_costs_the_same_queries_for_one_report_or_many(reportin
     submit(r.xining, r.earlier, "xining_officer")
     submit(r.haixi, r.earlier, "haixi_officer")
     assert queries() == one
+
+
+def test_saving_a_report_that_was_submitted_meanwhile_says_why(reporting):
+    r = reporting
+    report = open_report(r)
+    client = client_for(r.users["xining_officer"])
+    version = report.version
+    report = services.report_save(
+        user=r.users["xining_officer"],
+        report=report,
+        version=version,
+        data={"nothing_to_report": True},
+    )
+    services.report_submit(user=r.users["xining_officer"], report=report, version=report.version)
+    response = client.post(f"/reports/{report.pk}/edit/", {**FORM, "version": version})
+    assert response.status_code == 400
+    assert "该报告已不能修改" in response.content.decode()
+    assert FORM["narrative"] in response.content.decode()  # what was typed is still on the page
