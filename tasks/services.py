@@ -59,9 +59,20 @@ def _period_bounds(kind: str, year: int) -> list[tuple[int, dt.date, dt.date]]:
     return bounds
 
 
-@transaction.atomic
-def periods_generate(*, plan: Plan, kind: str, deadline_days: int = 15) -> int:
-    """Create the plan's reporting periods of one kind for every year of the plan; keeps existing ones."""
+def periods_generate(*, plan: Plan, kind: str, deadline_days: int = 15, actor=None) -> int:
+    """Create the plan's reporting periods of one kind for every year of the plan; keeps existing
+    ones. `actor` None is the system itself (data loaders)."""
+    if actor is not None:
+        _require(
+            actor, Action.MANAGE, plan, _("Only the plan's administrators set reporting periods.")
+        )
+    if not 0 <= deadline_days <= 120:
+        raise ValidationError({"deadline_days": _("Give between 0 and 120 days.")})
+    with transaction.atomic():
+        return _periods_create(plan, kind, deadline_days)
+
+
+def _periods_create(plan: Plan, kind: str, deadline_days: int) -> int:
     created = 0
     for year in range(plan.start_year, plan.end_year + 1):
         for number, start, end in _period_bounds(kind, year):
@@ -78,6 +89,21 @@ def periods_generate(*, plan: Plan, kind: str, deadline_days: int = 15) -> int:
             )
             created += was_created
     return created
+
+
+def period_set_deadline(*, actor, period: ReportingPeriod, deadline: dt.date) -> ReportingPeriod:
+    """Move a period's reporting deadline (not before the period starts)."""
+    _require(
+        actor,
+        Action.MANAGE,
+        period.plan,
+        _("Only the plan's administrators set reporting periods."),
+    )
+    if deadline < period.starts_on:
+        raise ValidationError({"deadline": _("The deadline cannot be before the period starts.")})
+    period.deadline = deadline
+    period.save(update_fields=["deadline"])
+    return period
 
 
 # ---- work items and assignments ------------------------------------------------------------

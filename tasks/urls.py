@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views
+from . import period_views, views
 
 app_name = "tasks"
 
@@ -20,5 +20,16 @@ urlpatterns = [
     path("evidence/<int:pk>/delete/", views.EvidenceDeleteView.as_view(), name="evidence_delete"),
     path("review/", views.ReviewQueueView.as_view(), name="review_queue"),
     path("review/approve/", views.BulkApproveView.as_view(), name="bulk_approve"),
+    path("periods/<slug:code>/", period_views.PeriodListView.as_view(), name="period_list"),
+    path(
+        "periods/<slug:code>/generate/",
+        period_views.PeriodGenerateView.as_view(),
+        name="period_generate",
+    ),
+    path(
+        "periods/deadline/<int:pk>/",
+        period_views.PeriodDeadlineView.as_view(),
+        name="period_deadline",
+    ),
     path("", include("tasks.workitem_urls")),
 ]
