@@ -82,3 +82,15 @@ def test_plan_page_query_count_is_fixed(demo, login, django_assert_max_num_queri
     client = login("leader")
     with django_assert_max_num_queries(11):
         assert client.get("/plan/").status_code == 200
+
+
+def test_chinese_whatever_the_browser_asks_for_until_english_is_chosen(demo, login):
+    client = login("leader")
+    html = client.get("/plan/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="zh-hans">' in html and "重点任务" in html
+    client.post(reverse("set_language"), {"language": "en", "next": "/plan/"})
+    assert '<html lang="en">' in client.get("/plan/").content.decode()
+    client.post(reverse("set_language"), {"language": "zh-hans", "next": "/plan/"})
+    assert (
+        '<html lang="zh-hans">' in client.get("/plan/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    )
