@@ -65,9 +65,11 @@ def _check_can_grant(granter, organization: Organization, role: str) -> None:
             obj=organization,
             detail=f"grant or withdraw {role}",
         )
-        raise PermissionDenied(
+        error = PermissionDenied(
             _("You can grant and withdraw only roles you hold, inside your own organisations.")
         )
+        error.access_logged = True
+        raise error
 
 
 def user_permissions_sync(*, user) -> None:
@@ -169,9 +171,11 @@ def user_set_active(*, actor, user, active: bool) -> None:
     paths = list(Membership.objects.filter(user=user).values_list("organization__path", flat=True))
     if not paths or not all(scope.covers(p) for p in paths):
         access_log(AccessEventKind.DENIED_WRITE, actor=actor, target_user=user, detail="activate")
-        raise PermissionDenied(
+        error = PermissionDenied(
             _("This account also holds roles outside your organisations; ask the province.")
         )
+        error.access_logged = True
+        raise error
     user.is_active = active
     user.save(update_fields=["is_active"])
     kind = AccessEventKind.USER_ACTIVATED if active else AccessEventKind.USER_DEACTIVATED

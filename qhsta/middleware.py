@@ -1,6 +1,7 @@
 """Request middleware of the portal."""
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
@@ -18,3 +19,23 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class AccessDeniedLogMiddleware:
+    """Every refused request ends up in the access log, whichever code refused it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, PermissionDenied) and not getattr(
+            exception, "access_logged", False
+        ):
+            from orgs.audit import access_log
+
+            kind = "denied_read" if request.method in ("GET", "HEAD", "OPTIONS") else "denied_write"
+            access_log(kind, request=request, detail=str(exception)[:300])
+        return None

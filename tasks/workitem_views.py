@@ -5,7 +5,7 @@ STA; assignments are read within the assigned organisation's subtree.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,7 +16,7 @@ from django.views.generic.detail import SingleObjectMixin
 
 from plan.models import KeyTask, Plan
 from qhsta.scoping import Action, user_can
-from qhsta.scoping.views import ScopedViewMixin
+from qhsta.scoping.views import ScopedViewMixin, refuse
 
 from . import importers, services
 from .choices import AssignmentRole
@@ -33,13 +33,6 @@ from .workitem_selectors import (
 def _int(value) -> int | None:
     value = (value or "").strip()
     return int(value) if value.isdigit() else None
-
-
-def _refuse(request, message: str):
-    from orgs.audit import access_log
-
-    access_log("denied_write", request=request, detail=message[:300])
-    raise PermissionDenied(message)
 
 
 def _managed_plans(user):
@@ -105,7 +98,7 @@ class WorkItemCreateView(ScopedViewMixin, FormView):
 
     def dispatch(self, request, *args, **kwargs):
         if not KeyTask.objects.restrict(request.user, Action.MANAGE).exists():
-            _refuse(request, _("Only the plan's administrators set work items."))
+            refuse(request, _("Only the plan's administrators set work items."))
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
@@ -339,7 +332,7 @@ class ImportAccessMixin(ScopedViewMixin):
     def dispatch(self, request, *args, **kwargs):
         self.plans = _managed_plans(request.user)
         if request.user.is_authenticated and not self.plans.exists():
-            _refuse(request, _("Only the plan's administrators import work items."))
+            refuse(request, _("Only the plan's administrators import work items."))
         return super().dispatch(request, *args, **kwargs)
 
     def chosen_plan(self):

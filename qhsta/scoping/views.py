@@ -10,6 +10,16 @@ from .pagination import IdsFirstPaginator
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
+def refuse(request, message: str, *, obj=None, detail: str = ""):
+    """Log a refused change (user, time, object) and raise the 403 that tells the user why."""
+    from orgs.audit import access_log
+
+    access_log("denied_write", request=request, obj=obj, detail=(detail or message)[:300])
+    error = PermissionDenied(message)
+    error.access_logged = True
+    raise error
+
+
 def scope_exempt(reason: str):
     """Mark a view that reads no scoped rows (login, health check); the route test reads the mark."""
 
@@ -74,10 +84,12 @@ class ScopedViewMixin:
         from qhsta.scoping import user_can
 
         if not user_can(self.request.user, self.write_action, obj):
-            from orgs.audit import access_log
-
-            access_log("denied_write", request=self.request, obj=obj, detail=str(self.write_action))
-            raise PermissionDenied(_("You may see this, but you may not change it."))
+            refuse(
+                self.request,
+                _("You may see this, but you may not change it."),
+                obj=obj,
+                detail=str(self.write_action),
+            )
 
     def _log_if_refused(self) -> None:
         from django.views.generic.detail import SingleObjectMixin

@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "qhsta.middleware.AccessDeniedLogMiddleware",
     # Login throttling; must be last.
     "axes.middleware.AxesMiddleware",
 ]

@@ -172,3 +172,29 @@ def test_leadership_writes_nothing(world, client):
     assert Membership.objects.filter(pk=membership.pk).exists()
     assert Account.objects.get(pk=target.pk).is_active
     assert not Account.objects.filter(username="x1").exists()
+
+
+def test_every_refusal_is_logged_once(world, client):
+    client.force_login(world.users["leader"])
+    assert client.get("/users/").status_code == 403
+    assert (
+        client.post(
+            "/periods/qhsta-14th/generate/", {"kind": "year", "deadline_days": "1"}
+        ).status_code
+        == 403
+    )
+    events = AccessEvent.objects.filter(actor=world.users["leader"]).order_by("at")
+    assert [(e.kind, e.request_path) for e in events] == [
+        ("denied_read", "/users/"),
+        ("denied_write", "/periods/qhsta-14th/generate/"),
+    ]
+    client.force_login(world.users["xining_admin"])
+    target = world.users["society_officer"]
+    from orgs.models import Membership
+
+    membership = Membership.objects.get(user=target)
+    assert client.post(f"/users/{target.pk}/roles/{membership.pk}/withdraw/").status_code == 404
+    assert (
+        AccessEvent.objects.filter(actor=world.users["xining_admin"], kind="denied_read").count()
+        == 1
+    )
