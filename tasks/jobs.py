@@ -25,3 +25,37 @@ def send_report_reminders(self, day: str | None = None) -> dict:
             kwargs={"day": today.isoformat()}, exc=exc, countdown=RETRY_SECONDS
         ) from exc
     return {"date": today.isoformat(), "sent": len(sent)}
+
+
+@shared_task(bind=True, max_retries=5, default_retry_delay=30)
+def recompute_chain(self, work_item_id: int, period_id: int, organization_id: int) -> str:
+    """Recompute the rollups one report can change; an upsert, so running it again (or twice at
+    once) gives the same rows. A row deleted meanwhile is logged and the job returns."""
+    from orgs.models import Organization
+
+    from .models import ReportingPeriod, WorkItem
+    from .rollups import rollup_chain
+
+    work_item = WorkItem.objects.filter(pk=work_item_id).first()
+    period = ReportingPeriod.objects.filter(pk=period_id).first()
+    if work_item is None or period is None:
+        return "gone"
+    organization = Organization.objects.filter(pk=organization_id).first()
+    rollup_chain(work_item, period, organization)
+    return "ok"
+
+
+@shared_task
+def recompute_all() -> int:
+    """Nightly full recompute of every started period (beat)."""
+    from .rollups import rollup_all
+
+    return rollup_all()
+
+
+@shared_task
+def relay_rollup_requests() -> int:
+    """Publish outbox rows the broker missed (beat: every minute)."""
+    from .rollups import rollup_relay
+
+    return rollup_relay()

@@ -356,3 +356,198 @@ class ReminderLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} · {self.user} · {self.email}"
+
+
+class RollupSettings(models.Model):
+    """How a plan's progress rolls up: assignment weights by role and the status thresholds."""
+
+    plan = models.OneToOneField(
+        "plan.Plan",
+        verbose_name=_("plan"),
+        on_delete=models.CASCADE,
+        related_name="rollup_settings",
+    )
+    lead_weight = models.DecimalField(
+        _("weight of the lead organisation"),
+        max_digits=6,
+        decimal_places=2,
+        default=2,
+        validators=[MinValueValidator(0)],
+    )
+    supporting_weight = models.DecimalField(
+        _("weight of a supporting organisation"),
+        max_digits=6,
+        decimal_places=2,
+        default=1,
+        validators=[MinValueValidator(0)],
+    )
+    at_risk_gap = models.DecimalField(
+        _("points behind schedule that make work at risk"),
+        max_digits=5,
+        decimal_places=2,
+        default=10,
+    )
+    delayed_gap = models.DecimalField(
+        _("points behind schedule that make work delayed"),
+        max_digits=5,
+        decimal_places=2,
+        default=25,
+    )
+
+    class Meta:
+        verbose_name = _("rollup settings")
+        verbose_name_plural = _("rollup settings")
+
+    def __str__(self) -> str:
+        return str(self.plan)
+
+
+class RollupLevel(models.TextChoices):
+    ASSIGNMENT = "assignment", _("Assignment")
+    WORK_ITEM = "work_item", _("Work item")
+    KEY_TASK = "key_task", _("Key task")
+    GROUP = "group", _("Task group")
+    PLAN = "plan", _("Plan")
+
+
+class RollupStatus(models.TextChoices):
+    ON_TRACK = "on_track", _("On track")
+    AT_RISK = "at_risk", _("At risk")
+    DELAYED = "delayed", _("Delayed")
+    COMPLETED = "completed", _("Completed")
+
+
+class ProgressRollup(models.Model):
+    """The progress of one subject (assignment … plan) in one period, for all organisations
+    (org_key 0) or for one organisation's subtree (org_key = its id): a snapshot that explains
+    itself."""
+
+    period = models.ForeignKey(
+        ReportingPeriod, verbose_name=_("period"), on_delete=models.CASCADE, related_name="+"
+    )
+    level = models.CharField(_("level"), max_length=12, choices=RollupLevel.choices)
+    subject_id = models.BigIntegerField(_("subject"))
+    organization = models.ForeignKey(
+        "orgs.Organization",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # organization_id, or 0 for all organisations: NULL would not be unique in the constraint
+    org_key = models.BigIntegerField(_("organisation key"), default=0)
+    progress = models.DecimalField(
+        _("progress"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    expected_progress = models.DecimalField(
+        _("expected progress"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    status = models.CharField(_("status"), max_length=12, choices=RollupStatus.choices, blank=True)
+    weight = models.DecimalField(_("weight"), max_digits=8, decimal_places=2, default=1)
+    reported = models.PositiveIntegerField(_("reported"), default=0)
+    expected = models.PositiveIntegerField(_("expected"), default=0)
+    missing = models.JSONField(_("missing organisations"), default=list)
+    explanation = models.JSONField(_("explanation"), default=dict)
+    computed_at = models.DateTimeField(_("computed at"))
+    stale = models.BooleanField(_("stale"), default=False)
+    stale_since = models.DateTimeField(_("stale since"), null=True, blank=True)
+
+    scope = Scope(org_path="period__plan__organization__path", shared_down=True)
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("progress rollup")
+        verbose_name_plural = _("progress rollups")
+        ordering = ["period", "level", "subject_id", "org_key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "level", "subject_id", "org_key"], name="progress_rollup_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["level", "subject_id"], name="progress_rollup_subject")]
+
+    def __str__(self) -> str:
+        return f"{self.level} {self.subject_id} · {self.period_id} · {self.org_key}"
+
+
+class IndicatorRollup(models.Model):
+    """An indicator's value in one period, for all organisations (org_key 0) or one
+    organisation's subtree, aggregated by the indicator's own method."""
+
+    indicator = models.ForeignKey(
+        "plan.Indicator", verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="+"
+    )
+    period = models.ForeignKey(
+        ReportingPeriod, verbose_name=_("period"), on_delete=models.CASCADE, related_name="+"
+    )
+    organization = models.ForeignKey(
+        "orgs.Organization",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    org_key = models.BigIntegerField(_("organisation key"), default=0)
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=6, null=True, blank=True)
+    numerator = models.DecimalField(
+        _("numerator"), max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    denominator = models.DecimalField(
+        _("denominator"), max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    reported = models.PositiveIntegerField(_("reported"), default=0)
+    expected = models.PositiveIntegerField(_("expected"), default=0)
+    missing = models.JSONField(_("missing organisations"), default=list)
+    method = models.CharField(_("method"), max_length=16)
+    explanation = models.JSONField(_("explanation"), default=dict)
+    computed_at = models.DateTimeField(_("computed at"))
+    stale = models.BooleanField(_("stale"), default=False)
+    stale_since = models.DateTimeField(_("stale since"), null=True, blank=True)
+
+    scope = Scope(org_path="period__plan__organization__path", shared_down=True)
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("indicator rollup")
+        verbose_name_plural = _("indicator rollups")
+        ordering = ["period", "indicator", "org_key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "period", "org_key"], name="indicator_rollup_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} · {self.period_id} · {self.org_key}"
+
+
+class RollupRequest(models.Model):
+    """Outbox: a chain to recompute, written in the transaction that changed its inputs and
+    published to the broker after commit (or by the relay job when the broker was down)."""
+
+    work_item = models.ForeignKey(
+        WorkItem, verbose_name=_("work item"), on_delete=models.CASCADE, related_name="+"
+    )
+    period = models.ForeignKey(
+        ReportingPeriod, verbose_name=_("period"), on_delete=models.CASCADE, related_name="+"
+    )
+    organization = models.ForeignKey(
+        "orgs.Organization",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+
+    class Meta:
+        verbose_name = _("rollup request")
+        verbose_name_plural = _("rollup requests")
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["published_at"], name="rollup_request_pending")]
+
+    def __str__(self) -> str:
+        return f"{self.work_item_id} · {self.period_id} · {self.organization_id}"

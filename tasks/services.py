@@ -329,10 +329,10 @@ def _transition(
         report._history_user = user
         report.save()
         IndicatorValue.objects.filter(report=report).update(state=to)
-    if to == ReportState.APPROVED:
-        from .signals import report_approved
+        if to == ReportState.APPROVED:
+            from .rollups import rollup_request
 
-        report_approved.send(sender=ProgressReport, report=report)
+            rollup_request(report)  # outbox row in this transaction, published after commit
     return report
 
 

@@ -142,6 +142,15 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "tasks.jobs.send_report_reminders",
         "schedule": crontab(hour=8, minute=0),
     },
+    # Progress and indicator rollups: all of them nightly; missed outbox rows every minute.
+    "recompute-rollups": {
+        "task": "tasks.jobs.recompute_all",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    "relay-rollup-requests": {
+        "task": "tasks.jobs.relay_rollup_requests",
+        "schedule": 60.0,
+    },
 }
 
 # Login throttling (django-axes): after 5 failures an account is locked for 15 minutes.

@@ -1,0 +1,615 @@
+# ruff: noqa: S608  (SQL assembled from constant fragments; every value is a parameter)
+"""Progress and indicator rollups: computed in the database one whole level at a time, stored as
+snapshot rows per period (upserted, so running them again gives the same rows).
+
+Levels: assignment → work item → key task → group → plan. An assignment's progress is the
+percent complete of its latest approved report up to the period (from an earlier period it is
+marked stale); a work item's is the mean of its assignments weighted by role, a missing report
+counting 0; a key task's the mean of its work items weighted by WorkItem.weight; a group's and a
+plan's the plain mean of their tasks and groups. Every level is computed for all organisations
+(org_key 0) and for each organisation's subtree (org_key = its id): an assignment counts for its
+own organisation and each ancestor (a materialised-path prefix join). Each level reads the rows
+of the level below, so a chain recompute and a full recompute run the same queries.
+"""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from orgs.models import Organization
+from plan.models import Indicator, KeyTask, Plan
+
+from .models import (
+    IndicatorRollup,
+    ProgressRollup,
+    ReportingPeriod,
+    RollupLevel,
+    RollupSettings,
+    WorkItem,
+)
+
+HUNDREDTH = Decimal("0.01")
+MILLIONTH = Decimal("0.000001")
+PROGRESS_FIELDS = [
+    "organization",
+    "progress",
+    "expected_progress",
+    "status",
+    "weight",
+    "reported",
+    "expected",
+    "missing",
+    "explanation",
+    "computed_at",
+    "stale",
+    "stale_since",
+]
+INDICATOR_FIELDS = [
+    "organization",
+    "value",
+    "numerator",
+    "denominator",
+    "reported",
+    "expected",
+    "missing",
+    "method",
+    "explanation",
+    "computed_at",
+    "stale",
+    "stale_since",
+]
+
+
+def settings_for(plan: Plan) -> RollupSettings:
+    return RollupSettings.objects.filter(plan=plan).first() or RollupSettings(plan=plan)
+
+
+def _dec(value, quantum=HUNDREDTH):
+    if value is None:
+        return None
+    return Decimal(str(value)).quantize(quantum)
+
+
+def _in(column: str, ids) -> tuple[str, list]:
+    """`AND column IN (…)` for a chain, nothing for a full run."""
+    if ids is None:
+        return "", []
+    ids = list(ids) or [0]
+    return f" AND {column} IN ({', '.join(['%s'] * len(ids))})", ids
+
+
+def _days(later: str, earlier: str) -> str:
+    if connection.vendor == "sqlite":
+        return f"(julianday({later}) - julianday({earlier}))"
+    return f"(({later})::date - ({earlier})::date)"
+
+
+def _date_param() -> str:
+    return "%s" if connection.vendor == "sqlite" else "%s::date"
+
+
+def _status_sql(progress: str, expected: str) -> str:
+    """Status from progress against the schedule; %s placeholders: delayed gap, at-risk gap."""
+    return (
+        f"CASE WHEN {progress} IS NULL THEN '' "
+        f"WHEN {progress} >= 100 THEN 'completed' "
+        f"WHEN {expected} >= 100 OR {expected} - {progress} >= %s THEN 'delayed' "
+        f"WHEN {expected} - {progress} >= %s THEN 'at_risk' ELSE 'on_track' END"
+    )
+
+
+def _fetch(sql: str, params: list) -> list[dict]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [c[0] for c in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _ancestor_ids(organization: Organization | None):
+    if organization is None:
+        return None
+    path = organization.path
+    paths = [path[:end] for end in range(4, len(path) + 1, 4)]
+    return [0, *Organization.objects.filter(path__in=paths).values_list("pk", flat=True)]
+
+
+# ---- levels --------------------------------------------------------------------------------
+
+
+def _assignment_level(plan, period, cfg, now, work_item_ids=None) -> None:
+    chain, chain_params = _in("w.id", work_item_ids)
+    start, end = f"{_date_param()}", f"{_date_param()}"
+    latest = (
+        "SELECT r.{col} FROM tasks_progressreport r "
+        "JOIN tasks_reportingperiod rp ON rp.id = r.period_id "
+        "WHERE r.assignment_id = a.id AND r.state = 'approved' "
+        "AND r.percent_complete IS NOT NULL AND rp.ends_on <= " + end + " "
+        "ORDER BY rp.ends_on DESC, r.revision DESC LIMIT 1"
+    )
+    expected = (
+        f"CASE WHEN w.due_date <= {end} THEN 100.0 "
+        f"ELSE 100.0 * {_days(end, start)} / {_days('w.due_date', start)} END"
+    )
+    status = _status_sql("d.progress", "d.expected_progress")
+    sql = f"""
+        SELECT d.*, {status} AS status FROM (
+            SELECT a.id AS subject_id, o.code AS org_code, a.role,
+                   CASE WHEN a.role = 'lead' THEN %s ELSE %s END AS weight,
+                   ({latest.format(col="percent_complete")}) AS progress,
+                   ({latest.format(col="id")}) AS report_id,
+                   ({latest.format(col="period_id")}) AS report_period_id,
+                   {expected} AS expected_progress
+            FROM tasks_assignment a
+            JOIN tasks_workitem w ON w.id = a.work_item_id
+            JOIN plan_keytask k ON k.id = w.key_task_id
+            JOIN orgs_organization o ON o.id = a.organization_id
+            WHERE k.plan_id = %s AND w.year = %s{chain}
+        ) d"""
+    p_end, p_start = period.ends_on, period.ends_on.replace(month=1, day=1)
+    params = [
+        float(cfg.delayed_gap),
+        float(cfg.at_risk_gap),
+        float(cfg.lead_weight),
+        float(cfg.supporting_weight),
+        p_end,
+        p_end,
+        p_end,
+        p_end,
+        p_end,
+        p_start,
+        p_start,
+        plan.pk,
+        period.year,
+        *chain_params,
+    ]
+    rows = []
+    for r in _fetch(sql, params):
+        stale = r["report_id"] is not None and r["report_period_id"] != period.pk
+        missing = [] if r["progress"] is not None else [r["org_code"]]
+        rows.append(
+            ProgressRollup(
+                period=period,
+                level=RollupLevel.ASSIGNMENT,
+                subject_id=r["subject_id"],
+                org_key=0,
+                organization=None,
+                progress=_dec(r["progress"]),
+                expected_progress=_dec(max(0, min(100, r["expected_progress"]))),
+                status=r["status"],
+                weight=_dec(r["weight"]),
+                reported=0 if missing else 1,
+                expected=1,
+                missing=missing,
+                explanation={
+                    "method": "latest_approved_report",
+                    "role": r["role"],
+                    "organization": r["org_code"],
+                    "report": r["report_id"],
+                    "report_period": r["report_period_id"],
+                    "stale": stale,
+                    "missing": bool(missing),
+                },
+                computed_at=now,
+            )
+        )
+    _upsert(rows)
+
+
+# How each level above assignments finds its children: (child level, child → parent SQL, weight)
+PARENTS = {
+    RollupLevel.KEY_TASK: (
+        RollupLevel.WORK_ITEM,
+        "SELECT w.id AS child, w.key_task_id AS parent, w.weight AS weight FROM tasks_workitem w",
+    ),
+    RollupLevel.GROUP: (
+        RollupLevel.KEY_TASK,
+        "SELECT k.id AS child, k.group_id AS parent, 1 AS weight FROM plan_keytask k",
+    ),
+    RollupLevel.PLAN: (
+        RollupLevel.GROUP,
+        "SELECT g.id AS child, g.plan_id AS parent, 1 AS weight FROM plan_taskgroup g",
+    ),
+}
+
+
+def _work_item_detail(period, parent_ids, org_ids) -> tuple[str, list]:
+    """One row per (work item, organisation or 0, assignment) from the assignment rows: each
+    assignment counts for all organisations and for its own organisation and every ancestor."""
+    chain, chain_params = _in("a.work_item_id", parent_ids)
+    orgs, org_params = _in("anc.id", org_ids)
+    base = (
+        "SELECT a.work_item_id AS parent, {org} AS org_key, c.subject_id AS child, "
+        "c.weight, c.progress, c.expected_progress, c.reported, c.expected, c.missing, "
+        "c.explanation "
+        "FROM tasks_progressrollup c JOIN tasks_assignment a ON a.id = c.subject_id "
+        "{join} WHERE c.period_id = %s AND c.level = 'assignment' AND c.org_key = 0"
+    )
+    everyone = base.format(org="0", join="") + chain
+    per_org = (
+        base.format(
+            org="anc.id",
+            join="JOIN orgs_organization ao ON ao.id = a.organization_id "
+            "JOIN orgs_organization anc "
+            "ON substr(ao.path, 1, length(anc.path)) = anc.path",
+        )
+        + chain
+        + orgs
+    )
+    include_all = org_ids is None or 0 in org_ids
+    sql = per_org + (f" UNION ALL {everyone}" if include_all else "")
+    params = [period.pk, *chain_params, *org_params]
+    if include_all:
+        params += [period.pk, *chain_params]
+    return sql, params
+
+
+def _upper_detail(level, period, parent_ids, org_ids) -> tuple[str, list]:
+    child_level, mapping = PARENTS[level]
+    chain, chain_params = _in("m.parent", parent_ids)
+    orgs, org_params = _in("c.org_key", org_ids)
+    sql = (
+        "SELECT m.parent, c.org_key, c.subject_id AS child, m.weight, c.progress, "
+        "c.expected_progress, c.reported, c.expected, c.missing, c.explanation "
+        f"FROM tasks_progressrollup c JOIN ({mapping}) m ON m.child = c.subject_id "
+        f"WHERE c.period_id = %s AND c.level = %s{chain}{orgs}"
+    )
+    return sql, [period.pk, child_level, *chain_params, *org_params]
+
+
+def _level(level, plan, period, cfg, now, parent_ids=None, org_ids=None) -> None:
+    if level == RollupLevel.WORK_ITEM:
+        detail, params = _work_item_detail(period, parent_ids, org_ids)
+        method = "weighted_mean_by_role"
+    else:
+        detail, params = _upper_detail(level, period, parent_ids, org_ids)
+        method = "weighted_mean" if level == RollupLevel.KEY_TASK else "mean"
+    status = _status_sql("s.progress", "s.expected_progress")
+    # A missing child counts 0 (no evidence of progress); nothing but arithmetic happens here.
+    sql = f"""
+        SELECT s.*, {status} AS status FROM (
+            SELECT d.parent, d.org_key,
+                   SUM(d.weight * COALESCE(d.progress, 0)) * 1.0 / NULLIF(SUM(d.weight), 0)
+                       AS progress,
+                   SUM(d.weight * d.expected_progress) * 1.0 / NULLIF(SUM(d.weight), 0)
+                       AS expected_progress,
+                   SUM(d.reported) AS reported, SUM(d.expected) AS expected
+            FROM ({detail}) d GROUP BY d.parent, d.org_key
+        ) s"""
+    totals = _fetch(sql, [float(cfg.delayed_gap), float(cfg.at_risk_gap), *params])
+    children = defaultdict(list)
+    for c in _fetch(detail, params):
+        children[(c["parent"], c["org_key"])].append(c)
+    weights = (
+        dict(
+            WorkItem.objects.filter(pk__in=[t["parent"] for t in totals]).values_list(
+                "pk", "weight"
+            )
+        )
+        if level == RollupLevel.WORK_ITEM
+        else {}
+    )
+    rows = []
+    for t in totals:
+        kids = sorted(children[(t["parent"], t["org_key"])], key=lambda c: c["child"])
+        missing = sorted({code for c in kids for code in _json(c["missing"])})
+        rows.append(
+            ProgressRollup(
+                period=period,
+                level=level,
+                subject_id=t["parent"],
+                org_key=t["org_key"],
+                organization_id=t["org_key"] or None,
+                progress=_dec(t["progress"]),
+                expected_progress=_dec(t["expected_progress"]),
+                status=t["status"] if t["progress"] is not None else "",
+                weight=weights.get(t["parent"], Decimal(1)),
+                reported=t["reported"],
+                expected=t["expected"],
+                missing=missing,
+                explanation={
+                    "method": method,
+                    "missing_counts_as": 0,
+                    "children": [
+                        {
+                            "level": _child_level(level),
+                            "id": c["child"],
+                            "weight": str(_dec(c["weight"])),
+                            "progress": None if c["progress"] is None else str(_dec(c["progress"])),
+                            "missing": _json(c["missing"]),
+                            "stale": bool(_json(c["explanation"]).get("stale"))
+                            or bool(_json(c["explanation"]).get("stale_children")),
+                        }
+                        for c in kids
+                    ],
+                    "stale_children": [
+                        c["child"]
+                        for c in kids
+                        if _json(c["explanation"]).get("stale")
+                        or _json(c["explanation"]).get("stale_children")
+                    ],
+                },
+                computed_at=now,
+            )
+        )
+    _upsert(rows)
+
+
+def _child_level(level) -> str:
+    if level == RollupLevel.WORK_ITEM:
+        return RollupLevel.ASSIGNMENT
+    return PARENTS[level][0]
+
+
+def _json(value):
+    if isinstance(value, str):
+        import json
+
+        return json.loads(value)
+    return value
+
+
+def _upsert(rows: list[ProgressRollup]) -> None:
+    if rows:
+        ProgressRollup.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["period", "level", "subject_id", "org_key"],
+            update_fields=PROGRESS_FIELDS,
+        )
+
+
+# ---- indicators ----------------------------------------------------------------------------
+
+
+def _indicators(plan, period, now, indicator_ids=None, org_ids=None) -> None:
+    """Each indicator by its own method over the organisations of each subtree: sum, mean, min,
+    max; latest (each organisation's latest approved value up to the period, summed); ratio
+    (numerators and denominators summed separately, then divided; percentages never averaged)."""
+    chain, chain_params = _in("i.id", indicator_ids)
+    end = _date_param()
+    # candidates: organisations expected to report the indicator, and any that did
+    candidates = """
+        SELECT DISTINCT ai.indicator_id, a.organization_id FROM tasks_assignment_indicators ai
+        JOIN tasks_assignment a ON a.id = ai.assignment_id
+        JOIN tasks_workitem w ON w.id = a.work_item_id
+        WHERE w.year = %s
+        UNION SELECT iv.indicator_id, iv.organization_id FROM tasks_indicatorvalue iv
+        WHERE iv.period_id = %s AND iv.state = 'approved'"""
+    chosen = f"""
+        SELECT v.id FROM tasks_indicatorvalue v
+        JOIN tasks_reportingperiod vp ON vp.id = v.period_id
+        WHERE v.indicator_id = i.id AND v.organization_id = x.organization_id
+          AND v.state = 'approved'
+          AND ((i.aggregation = 'ratio' AND v.numerator IS NOT NULL
+                AND v.denominator IS NOT NULL AND v.period_id = %s)
+            OR (i.aggregation = 'latest' AND v.value IS NOT NULL AND vp.ends_on <= {end})
+            OR (i.aggregation NOT IN ('ratio', 'latest') AND v.value IS NOT NULL
+                AND v.period_id = %s))
+        ORDER BY vp.ends_on DESC LIMIT 1"""
+    detail = f"""
+        SELECT i.id AS indicator_id, i.aggregation, i.unit, x.organization_id, o.code, o.path,
+               iv.value, iv.numerator, iv.denominator, iv.period_id AS value_period
+        FROM ({candidates}) x
+        JOIN plan_indicator i ON i.id = x.indicator_id
+        JOIN orgs_organization o ON o.id = x.organization_id
+        LEFT JOIN tasks_indicatorvalue iv ON iv.id = ({chosen})
+        WHERE i.plan_id = %s{chain}"""
+    detail_params = [period.year, period.pk, period.pk, period.ends_on, period.pk, plan.pk]
+    detail_params += chain_params
+    orgs, org_params = _in("anc.id", org_ids)
+    agg = """
+        SELECT d.indicator_id, {org} AS org_key, MAX(d.aggregation) AS method,
+               MAX(d.unit) AS unit,
+               COUNT(*) AS expected, COUNT(d.value_period) AS reported,
+               SUM(d.value) AS v_sum, AVG(d.value) AS v_mean, MIN(d.value) AS v_min,
+               MAX(d.value) AS v_max, SUM(d.numerator) AS num, SUM(d.denominator) AS den
+        FROM ({detail}) d {join} WHERE 1 = 1 {orgs} GROUP BY d.indicator_id{group}"""
+    per_org = agg.format(
+        org="anc.id",
+        detail=detail,
+        join="JOIN orgs_organization anc ON substr(d.path, 1, length(anc.path)) = anc.path",
+        orgs=orgs,
+        group=", anc.id",
+    )
+    everyone = agg.format(org="0", detail=detail, join="", orgs="", group="")
+    include_all = org_ids is None or 0 in org_ids
+    sql = f"""
+        SELECT s.*, CASE s.method
+            WHEN 'sum' THEN s.v_sum WHEN 'latest' THEN s.v_sum WHEN 'mean' THEN s.v_mean
+            WHEN 'min' THEN s.v_min WHEN 'max' THEN s.v_max
+            WHEN 'ratio' THEN CASE WHEN s.den > 0 THEN s.num * 1.0 / s.den
+                * CASE WHEN s.unit = '%%' THEN 100 ELSE 1 END END
+            END AS value
+        FROM ({per_org}{" UNION ALL " + everyone if include_all else ""}) s"""
+    params = [*detail_params, *org_params] + (detail_params if include_all else [])
+    details = _fetch(detail, detail_params)
+    rows = []
+    for t in _fetch(sql, params):
+        anc_path = None
+        if t["org_key"]:
+            anc_path = Organization.objects.values_list("path", flat=True).get(pk=t["org_key"])
+        kids = [
+            d
+            for d in details
+            if d["indicator_id"] == t["indicator_id"]
+            and (anc_path is None or d["path"].startswith(anc_path))
+        ]
+        kids.sort(key=lambda d: d["path"])
+        missing = [d["code"] for d in kids if d["value_period"] is None]
+        ratio = t["method"] == "ratio"
+        rows.append(
+            IndicatorRollup(
+                indicator_id=t["indicator_id"],
+                period=period,
+                org_key=t["org_key"],
+                organization_id=t["org_key"] or None,
+                value=_dec(t["value"], MILLIONTH),
+                numerator=_dec(t["num"], MILLIONTH) if ratio else None,
+                denominator=_dec(t["den"], MILLIONTH) if ratio else None,
+                reported=t["reported"],
+                expected=t["expected"],
+                missing=missing,
+                method=t["method"],
+                explanation={
+                    "method": t["method"],
+                    "zero_denominator": bool(
+                        ratio and t["reported"] and not t["value"] and not t["den"]
+                    ),
+                    "children": [
+                        {
+                            "organization": d["code"],
+                            "value": _str(d["value"]),
+                            "numerator": _str(d["numerator"]),
+                            "denominator": _str(d["denominator"]),
+                            "period": d["value_period"],
+                            "missing": d["value_period"] is None,
+                            "stale": d["value_period"] is not None
+                            and d["value_period"] != period.pk,
+                        }
+                        for d in kids
+                    ],
+                },
+                computed_at=now,
+            )
+        )
+    if rows:
+        IndicatorRollup.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["indicator", "period", "org_key"],
+            update_fields=INDICATOR_FIELDS,
+        )
+
+
+def _str(value):
+    return None if value is None else str(_dec(value, MILLIONTH).normalize())
+
+
+# ---- entry points --------------------------------------------------------------------------
+
+
+def rollup_full(plan: Plan, period: ReportingPeriod) -> None:
+    """Recompute every rollup of a plan for one period, level by level."""
+    cfg, now = settings_for(plan), timezone.now()
+    with transaction.atomic():
+        _assignment_level(plan, period, cfg, now)
+        for level in (RollupLevel.WORK_ITEM, RollupLevel.KEY_TASK, RollupLevel.GROUP):
+            _level(level, plan, period, cfg, now)
+        _level(RollupLevel.PLAN, plan, period, cfg, now, parent_ids=[plan.pk])
+        _indicators(plan, period, now)
+
+
+def rollup_chain(
+    work_item: WorkItem, period: ReportingPeriod, organization: Organization | None = None
+) -> None:
+    """Recompute what one report can change: the work item's assignments, the work item, its
+    task, group and plan, for all organisations and for `organization` and its ancestors; and
+    the indicators its assignments carry."""
+    task = KeyTask.objects.select_related("plan").get(pk=work_item.key_task_id)
+    plan = task.plan
+    cfg, now = settings_for(plan), timezone.now()
+    org_ids = _ancestor_ids(organization)
+    indicator_ids = list(
+        Indicator.objects.filter(assignments__work_item=work_item)
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    with transaction.atomic():
+        if work_item.year == period.year:
+            _assignment_level(plan, period, cfg, now, work_item_ids=[work_item.pk])
+            _level(RollupLevel.WORK_ITEM, plan, period, cfg, now, [work_item.pk], org_ids)
+            _level(RollupLevel.KEY_TASK, plan, period, cfg, now, [task.pk], org_ids)
+            _level(RollupLevel.GROUP, plan, period, cfg, now, [task.group_id], org_ids)
+            _level(RollupLevel.PLAN, plan, period, cfg, now, [plan.pk], org_ids)
+        if indicator_ids:
+            _indicators(plan, period, now, indicator_ids, org_ids)
+
+
+def rollup_mark_stale(work_item: WorkItem, period: ReportingPeriod, organization=None) -> int:
+    """Flag the rows a chain recompute would rewrite, until it has run."""
+    task = KeyTask.objects.get(pk=work_item.key_task_id)
+    org_ids = _ancestor_ids(organization)
+    subjects = [
+        (RollupLevel.ASSIGNMENT, list(work_item.assignments.values_list("pk", flat=True))),
+        (RollupLevel.WORK_ITEM, [work_item.pk]),
+        (RollupLevel.KEY_TASK, [task.pk]),
+        (RollupLevel.GROUP, [task.group_id]),
+        (RollupLevel.PLAN, [task.plan_id]),
+    ]
+    now, count = timezone.now(), 0
+    for level, ids in subjects:
+        rows = ProgressRollup.objects.filter(period=period, level=level, subject_id__in=ids)
+        if org_ids is not None and level != RollupLevel.ASSIGNMENT:
+            rows = rows.filter(org_key__in=org_ids)
+        count += rows.filter(stale=False).update(stale=True, stale_since=now)
+    return count
+
+
+# ---- outbox --------------------------------------------------------------------------------
+
+
+def rollup_request(report) -> None:
+    """In the transaction that approved `report`: write the outbox row and publish it after
+    commit. Publishing is bounded and never raises into the request; when it fails the row
+    stays pending (the relay job publishes it) and the chain's rollups are marked stale."""
+    from .models import RollupRequest
+
+    request = RollupRequest.objects.create(
+        work_item_id=report.assignment.work_item_id,
+        period_id=report.period_id,
+        organization_id=report.organization_id,
+    )
+    transaction.on_commit(lambda: rollup_publish(request.pk))
+
+
+def rollup_publish(request_id: int) -> bool:
+    """Send one outbox row to the broker; on failure flag its chain stale and leave it pending."""
+    import logging
+
+    from .jobs import recompute_chain
+    from .models import RollupRequest
+
+    request = RollupRequest.objects.filter(pk=request_id, published_at__isnull=True).first()
+    if request is None:
+        return True
+    RollupRequest.objects.filter(pk=request_id).update(attempts=models.F("attempts") + 1)
+    try:
+        recompute_chain.apply_async(
+            kwargs={
+                "work_item_id": request.work_item_id,
+                "period_id": request.period_id,
+                "organization_id": request.organization_id,
+            },
+            retry=False,
+        )
+    except Exception:  # the broker is down or hangs: the relay job tries again
+        logging.getLogger(__name__).warning("rollup request %s not published", request_id)
+        rollup_mark_stale(request.work_item, request.period, request.organization)
+        return False
+    RollupRequest.objects.filter(pk=request_id).update(published_at=timezone.now())
+    return True
+
+
+def rollup_relay(limit: int = 500) -> int:
+    """Publish the outbox rows still pending (beat: every minute); returns how many went."""
+    from .models import RollupRequest
+
+    pending = RollupRequest.objects.filter(published_at__isnull=True).values_list("pk", flat=True)
+    return sum(rollup_publish(pk) for pk in list(pending[:limit]))
+
+
+def rollup_all() -> int:
+    """Recompute every running plan's rollups for each period that has started (beat: nightly);
+    outbox rows older than the run are settled by it."""
+    from .models import RollupRequest
+
+    started, today, count = timezone.now(), timezone.localdate(), 0
+    for period in ReportingPeriod.objects.filter(starts_on__lte=today).select_related("plan"):
+        rollup_full(period.plan, period)
+        count += 1
+    RollupRequest.objects.filter(published_at__isnull=True, created_at__lte=started).update(
+        published_at=timezone.now()
+    )
+    return count
