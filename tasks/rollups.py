@@ -10,19 +10,28 @@ plan's the plain mean of their tasks and groups. Every level is computed for all
 (org_key 0) and for each organisation's subtree (org_key = its id): an assignment counts for its
 own organisation and each ancestor (a materialised-path prefix join). Each level reads the rows
 of the level below, so a chain recompute and a full recompute run the same queries.
+
+A row is stale while a figure it rests on may change without it: flagged by the chain that is
+waiting for the broker (rollup_mark_stale), and computed so while a correction of the approved
+report it uses is open (the approved revision still counts until the correction is approved);
+a row resting on a stale row below is stale too, since the earliest of them. A full recompute
+deletes the period's rows it did not write (assignments, work items or organisations gone).
 """
 
+import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
 from django.db import connection, models, transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from orgs.models import Organization
 from plan.models import Indicator, KeyTask, Plan
 
 from .models import (
     IndicatorRollup,
+    ProgressReport,
     ProgressRollup,
     ReportingPeriod,
     RollupLevel,
@@ -107,6 +116,23 @@ def _fetch(sql: str, params: list) -> list[dict]:
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
+def _when(value):
+    """A datetime read by raw SQL (SQLite gives it naive, or as text, in UTC)."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value, dt.UTC)
+    return value
+
+
+def _corrections_since(report_ids) -> dict:
+    """When each open correction (a new revision of an approved report) was started."""
+    ids = {pk for pk in report_ids if pk}
+    if not ids:
+        return {}
+    return dict(ProgressReport.objects.filter(pk__in=ids).values_list("pk", "created_at"))
+
+
 def _ancestor_ids(organization: Organization | None):
     if organization is None:
         return None
@@ -128,6 +154,12 @@ def _assignment_level(plan, period, cfg, now, work_item_ids=None) -> None:
         "AND r.percent_complete IS NOT NULL AND rp.ends_on <= " + end + " "
         "ORDER BY rp.ends_on DESC, r.revision DESC LIMIT 1"
     )
+    # an open correction of the chosen report: a later, not yet approved revision for its period
+    correction = (
+        "SELECT MIN(cr.id) FROM tasks_progressreport cr WHERE cr.assignment_id = a.id "
+        "AND cr.is_latest = %s AND cr.state <> 'approved' AND cr.revision > 1 "
+        "AND cr.period_id = (" + latest.format(col="period_id") + ")"
+    )
     expected = (
         f"CASE WHEN w.due_date <= {end} THEN 100.0 "
         f"ELSE 100.0 * {_days(end, start)} / {_days('w.due_date', start)} END"
@@ -140,6 +172,7 @@ def _assignment_level(plan, period, cfg, now, work_item_ids=None) -> None:
                    ({latest.format(col="percent_complete")}) AS progress,
                    ({latest.format(col="id")}) AS report_id,
                    ({latest.format(col="period_id")}) AS report_period_id,
+                   ({correction}) AS correction_id,
                    {expected} AS expected_progress
             FROM tasks_assignment a
             JOIN tasks_workitem w ON w.id = a.work_item_id
@@ -156,6 +189,8 @@ def _assignment_level(plan, period, cfg, now, work_item_ids=None) -> None:
         p_end,
         p_end,
         p_end,
+        True,
+        p_end,
         p_end,
         p_end,
         p_start,
@@ -165,8 +200,11 @@ def _assignment_level(plan, period, cfg, now, work_item_ids=None) -> None:
         *chain_params,
     ]
     rows = []
-    for r in _fetch(sql, params):
+    fetched = _fetch(sql, params)
+    corrections = _corrections_since(r["correction_id"] for r in fetched)
+    for r in fetched:
         stale = r["report_id"] is not None and r["report_period_id"] != period.pk
+        correcting_since = corrections.get(r["correction_id"])
         missing = [] if r["progress"] is not None else [r["org_code"]]
         rows.append(
             ProgressRollup(
@@ -190,8 +228,11 @@ def _assignment_level(plan, period, cfg, now, work_item_ids=None) -> None:
                     "report_period": r["report_period_id"],
                     "stale": stale,
                     "missing": bool(missing),
+                    "correction": r["correction_id"],
                 },
                 computed_at=now,
+                stale=correcting_since is not None,
+                stale_since=correcting_since,
             )
         )
     _upsert(rows)
@@ -222,7 +263,7 @@ def _work_item_detail(period, parent_ids, org_ids) -> tuple[str, list]:
     base = (
         "SELECT a.work_item_id AS parent, {org} AS org_key, c.subject_id AS child, "
         "c.weight, c.progress, c.expected_progress, c.reported, c.expected, c.missing, "
-        "c.explanation "
+        "c.explanation, c.stale, c.stale_since "
         "FROM tasks_progressrollup c JOIN tasks_assignment a ON a.id = c.subject_id "
         "{join} WHERE c.period_id = %s AND c.level = 'assignment' AND c.org_key = 0"
     )
@@ -251,7 +292,8 @@ def _upper_detail(level, period, parent_ids, org_ids) -> tuple[str, list]:
     orgs, org_params = _in("c.org_key", org_ids)
     sql = (
         "SELECT m.parent, c.org_key, c.subject_id AS child, m.weight, c.progress, "
-        "c.expected_progress, c.reported, c.expected, c.missing, c.explanation "
+        "c.expected_progress, c.reported, c.expected, c.missing, c.explanation, c.stale, "
+        "c.stale_since "
         f"FROM tasks_progressrollup c JOIN ({mapping}) m ON m.child = c.subject_id "
         f"WHERE c.period_id = %s AND c.level = %s{chain}{orgs}"
     )
@@ -294,6 +336,7 @@ def _level(level, plan, period, cfg, now, parent_ids=None, org_ids=None) -> None
     for t in totals:
         kids = sorted(children[(t["parent"], t["org_key"])], key=lambda c: c["child"])
         missing = sorted({code for c in kids for code in _json(c["missing"])})
+        stale_since = [_when(c["stale_since"]) or now for c in kids if c["stale"]]
         rows.append(
             ProgressRollup(
                 period=period,
@@ -331,6 +374,8 @@ def _level(level, plan, period, cfg, now, parent_ids=None, org_ids=None) -> None
                     ],
                 },
                 computed_at=now,
+                stale=bool(stale_since),
+                stale_since=min(stale_since) if stale_since else None,
             )
         )
     _upsert(rows)
@@ -388,15 +433,24 @@ def _indicators(plan, period, now, indicator_ids=None, org_ids=None) -> None:
             OR (i.aggregation NOT IN ('ratio', 'latest') AND v.value IS NOT NULL
                 AND v.period_id = %s))
         ORDER BY vp.ends_on DESC LIMIT 1"""
+    # a value of the period taken back into an open correction of its report
+    correction = """
+        SELECT MIN(cr.id) FROM tasks_indicatorvalue cv
+        JOIN tasks_progressreport cr ON cr.id = cv.report_id
+        WHERE cv.indicator_id = i.id AND cv.organization_id = x.organization_id
+          AND cv.period_id = %s AND cv.state <> 'approved' AND cr.revision > 1
+          AND cr.is_latest = %s"""
     detail = f"""
         SELECT i.id AS indicator_id, i.aggregation, i.unit, x.organization_id, o.code, o.path,
-               iv.value, iv.numerator, iv.denominator, iv.period_id AS value_period
+               iv.value, iv.numerator, iv.denominator, iv.period_id AS value_period,
+               ({correction}) AS correction_id
         FROM ({candidates}) x
         JOIN plan_indicator i ON i.id = x.indicator_id
         JOIN orgs_organization o ON o.id = x.organization_id
         LEFT JOIN tasks_indicatorvalue iv ON iv.id = ({chosen})
         WHERE i.plan_id = %s{chain}"""
-    detail_params = [period.year, period.pk, period.pk, period.ends_on, period.pk, plan.pk]
+    detail_params = [period.pk, True, period.year, period.pk, period.pk, period.ends_on, period.pk]
+    detail_params += [plan.pk]
     detail_params += chain_params
     orgs, org_params = _in("anc.id", org_ids)
     agg = """
@@ -424,21 +478,30 @@ def _indicators(plan, period, now, indicator_ids=None, org_ids=None) -> None:
             END AS value
         FROM ({per_org}{" UNION ALL " + everyone if include_all else ""}) s"""
     params = [*detail_params, *org_params] + (detail_params if include_all else [])
-    details = _fetch(detail, detail_params)
+    by_indicator = defaultdict(list)
+    for d in sorted(_fetch(detail, detail_params), key=lambda d: d["path"]):
+        by_indicator[d["indicator_id"]].append(d)
+    corrections = _corrections_since(
+        d["correction_id"] for kids in by_indicator.values() for d in kids
+    )
+    totals = _fetch(sql, params)
+    # every subtree's path at once, not one query per row
+    paths = dict(
+        Organization.objects.filter(
+            pk__in={t["org_key"] for t in totals if t["org_key"]}
+        ).values_list("pk", "path")
+    )
     rows = []
-    for t in _fetch(sql, params):
-        anc_path = None
-        if t["org_key"]:
-            anc_path = Organization.objects.values_list("path", flat=True).get(pk=t["org_key"])
+    for t in totals:
+        anc_path = paths.get(t["org_key"]) if t["org_key"] else None
         kids = [
             d
-            for d in details
-            if d["indicator_id"] == t["indicator_id"]
-            and (anc_path is None or d["path"].startswith(anc_path))
+            for d in by_indicator[t["indicator_id"]]
+            if anc_path is None or d["path"].startswith(anc_path)
         ]
-        kids.sort(key=lambda d: d["path"])
         missing = [d["code"] for d in kids if d["value_period"] is None]
         ratio = t["method"] == "ratio"
+        correcting = [corrections[d["correction_id"]] for d in kids if d["correction_id"]]
         rows.append(
             IndicatorRollup(
                 indicator_id=t["indicator_id"],
@@ -467,11 +530,14 @@ def _indicators(plan, period, now, indicator_ids=None, org_ids=None) -> None:
                             "missing": d["value_period"] is None,
                             "stale": d["value_period"] is not None
                             and d["value_period"] != period.pk,
+                            "correction": d["correction_id"],
                         }
                         for d in kids
                     ],
                 },
                 computed_at=now,
+                stale=bool(correcting),
+                stale_since=min(correcting) if correcting else None,
             )
         )
     if rows:
@@ -493,12 +559,23 @@ def _str(value):
 def rollup_full(plan: Plan, period: ReportingPeriod) -> None:
     """Recompute every rollup of a plan for one period, level by level."""
     cfg, now = settings_for(plan), timezone.now()
+    # Every row of a level is written with `now`; older ones, of subjects or organisations gone
+    # since, are deleted before the level above reads them (a chain running meanwhile writes
+    # later than `now`, so its rows stay).
     with transaction.atomic():
         _assignment_level(plan, period, cfg, now)
+        _sweep(period, RollupLevel.ASSIGNMENT, now)
         for level in (RollupLevel.WORK_ITEM, RollupLevel.KEY_TASK, RollupLevel.GROUP):
             _level(level, plan, period, cfg, now)
+            _sweep(period, level, now)
         _level(RollupLevel.PLAN, plan, period, cfg, now, parent_ids=[plan.pk])
+        _sweep(period, RollupLevel.PLAN, now)
         _indicators(plan, period, now)
+        IndicatorRollup.objects.filter(period=period, computed_at__lt=now).delete()
+
+
+def _sweep(period, level, now) -> None:
+    ProgressRollup.objects.filter(period=period, level=level, computed_at__lt=now).delete()
 
 
 def rollup_chain(
@@ -544,6 +621,13 @@ def rollup_mark_stale(work_item: WorkItem, period: ReportingPeriod, organization
         if org_ids is not None and level != RollupLevel.ASSIGNMENT:
             rows = rows.filter(org_key__in=org_ids)
         count += rows.filter(stale=False).update(stale=True, stale_since=now)
+    indicators = IndicatorRollup.objects.filter(
+        period=period,
+        indicator__in=Indicator.objects.filter(assignments__work_item=work_item).values("pk"),
+    )
+    if org_ids is not None:
+        indicators = indicators.filter(org_key__in=org_ids)
+    count += indicators.filter(stale=False).update(stale=True, stale_since=now)
     return count
 
 
@@ -554,12 +638,23 @@ def rollup_request(report) -> None:
     """In the transaction that approved `report`: write the outbox row and publish it after
     commit. Publishing is bounded and never raises into the request; when it fails the row
     stays pending (the relay job publishes it) and the chain's rollups are marked stale."""
+    rollup_enqueue(report.assignment.work_item_id, report.period_id, report.organization_id)
+
+
+def rollup_correcting(report) -> None:
+    """In the transaction that opened a correction of `report`: flag its chain stale at once and
+    recompute it through the outbox (the values taken back into the draft stop counting, the
+    rows resting on the corrected report stay stale until the correction is approved)."""
+    rollup_mark_stale(report.assignment.work_item, report.period, report.organization)
+    rollup_enqueue(report.assignment.work_item_id, report.period_id, report.organization_id)
+
+
+def rollup_enqueue(work_item_id: int, period_id: int, organization_id: int) -> None:
+    """Write an outbox row in the current transaction and publish it after commit."""
     from .models import RollupRequest
 
     request = RollupRequest.objects.create(
-        work_item_id=report.assignment.work_item_id,
-        period_id=report.period_id,
-        organization_id=report.organization_id,
+        work_item_id=work_item_id, period_id=period_id, organization_id=organization_id
     )
     transaction.on_commit(lambda: rollup_publish(request.pk))
 

@@ -434,6 +434,9 @@ def report_correct(*, user, report: ProgressReport) -> ProgressReport:
                 uploaded_by=ev.uploaded_by,
             )
         IndicatorValue.objects.filter(report=report).update(report=new, state=ReportState.DRAFT)
+        from .rollups import rollup_correcting
+
+        rollup_correcting(report)  # figures resting on it show stale until it is approved
     return new
 
 

@@ -13,11 +13,18 @@ eager when CELERY_BROKER_URL is unset, and eager calls never reach a worker).
 
 It cannot run on SQLite: the test database is in memory and no other process can open it. Then
 the test is skipped with the reason, and when CI is set it fails instead.
+
+`celery_workers` starts workers on demand (another broker, queue, app module or environment;
+kill one, start the next on the same queue); `private_redis` is a redis-server of the test's own
+on a free port, which the test may stop and start again (the shared Redis is never stopped).
 """
 
+import contextlib
 import os
 import re
+import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -121,6 +128,31 @@ class CeleryWorker:
     def run(self, name: str, *, timeout: float = 60, **kwargs) -> str:
         return self.wait(self.send(name, kwargs=kwargs), timeout=timeout)
 
+    def wait_for(self, name: str, *, count: int = 1, timeout: float = 60) -> None:
+        """Wait until `count` jobs named `name` (sent by anyone) have succeeded in this worker."""
+        done = re.compile(rf"Task {re.escape(name)}\[[^\]]+\] succeeded")
+        deadline = time.monotonic() + timeout
+        while len(done.findall(self.log())) < count:
+            if re.search(rf"Task {re.escape(name)}\[[^\]]+\] (raised|retry)", self.log()):
+                pytest.fail(f"a {name} job failed in the worker:\n{self.log()[-4000:]}")
+            if self.process.poll() is not None:
+                pytest.fail(f"the worker exited ({self.process.returncode}):\n{self.log()[-4000:]}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"{count} {name} job(s) not done in {timeout} s:\n{self.log()[-4000:]}")
+            time.sleep(0.1)
+
+    def wait_log(self, text: str, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while text not in self.log():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the worker never logged {text!r}:\n{self.log()[-4000:]}")
+            time.sleep(0.05)
+
+    def kill(self) -> None:
+        """SIGKILL: the worker dies mid-job, nothing is acknowledged nor rejected."""
+        self.process.kill()
+        self.process.wait(STOP_SECONDS)
+
 
 def _stop(process: subprocess.Popen) -> None:
     if process.poll() is not None:
@@ -145,21 +177,25 @@ def _forget_queue(broker_url: str, queue: str) -> None:
         pass
 
 
-@pytest.fixture
-def celery_worker(transactional_db, tmp_path):
-    """A `celery -A qhsta worker` subprocess on the test database, stopped after the test."""
-    broker_url = _broker_url()
+def start_worker(
+    *,
+    broker_url: str,
+    queue: str,
+    log_path: Path,
+    app: str = "qhsta",
+    env: dict | None = None,
+) -> CeleryWorker:
+    """Start `celery -A app worker` on `queue`, on the test database; returns once it is ready."""
     database_url = database_url_for_worker(connections["default"].settings_dict)
-    queue = f"qhsta-test-{uuid.uuid4().hex[:12]}"
-    env = {
+    worker_env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "qhsta.settings.test"),
         "DATABASE_URL": database_url,
         "CELERY_BROKER_URL": broker_url,
         "DB_CONN_MAX_AGE": "0",  # no connection left open when the test database is dropped
         "PYTHONUNBUFFERED": "1",
+        **(env or {}),
     }
-    log_path = tmp_path / "celery-worker.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [
@@ -167,7 +203,7 @@ def celery_worker(transactional_db, tmp_path):
                 "-m",
                 "celery",
                 "-A",
-                "qhsta",
+                app,
                 "worker",
                 "--pool=solo",
                 "--loglevel=INFO",
@@ -177,26 +213,161 @@ def celery_worker(transactional_db, tmp_path):
                 "-Q",
                 queue,
                 "-n",
-                f"{queue}@%h",
+                f"{queue}-{uuid.uuid4().hex[:6]}@%h",
             ],
             cwd=settings.BASE_DIR,
-            env=env,
+            env=worker_env,
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
         )
     worker = CeleryWorker(broker_url=broker_url, queue=queue, log_path=log_path, process=process)
+    deadline = time.monotonic() + READY_SECONDS
+    while not re.search(r"@\S+ ready\.", worker.log()):
+        if process.poll() is not None:
+            pytest.fail(f"the Celery worker did not start:\n{worker.log()[-4000:]}")
+        if time.monotonic() > deadline:
+            _stop(process)
+            pytest.fail(f"the Celery worker was not ready in {READY_SECONDS} s:\n{worker.log()}")
+        time.sleep(0.2)
+    return worker
+
+
+@pytest.fixture
+def celery_worker(transactional_db, tmp_path):
+    """A `celery -A qhsta worker` subprocess on the test database, stopped after the test."""
+    broker_url = _broker_url()
+    database_url_for_worker(connections["default"].settings_dict)  # skips (fails in CI) early
+    queue = f"qhsta-test-{uuid.uuid4().hex[:12]}"
+    worker = None
     try:
-        deadline = time.monotonic() + READY_SECONDS
-        while not re.search(r"@\S+ ready\.", worker.log()):
-            if process.poll() is not None:
-                pytest.fail(f"the Celery worker did not start:\n{worker.log()[-4000:]}")
-            if time.monotonic() > deadline:
-                pytest.fail(
-                    f"the Celery worker was not ready in {READY_SECONDS} s:\n{worker.log()}"
-                )
-            time.sleep(0.2)
+        worker = start_worker(
+            broker_url=broker_url, queue=queue, log_path=tmp_path / "celery-worker.log"
+        )
         yield worker
     finally:
-        _stop(process)
+        if worker is not None:
+            _stop(worker.process)
         _forget_queue(broker_url, queue)
+
+
+@pytest.fixture
+def celery_workers(transactional_db, tmp_path):
+    """Start workers as the test needs them: `celery_workers(broker_url=…, queue=…, app=…,
+    env={…})` (defaults: the shared test broker, one queue of the test's own, the qhsta app).
+    All are stopped after the test and the test's queues on the shared broker forgotten."""
+    database_url_for_worker(connections["default"].settings_dict)  # skips (fails in CI) early
+    default_queue = f"qhsta-test-{uuid.uuid4().hex[:12]}"
+    started: list[CeleryWorker] = []
+    shared: set[str] = set()
+
+    def start(*, broker_url=None, queue=None, app="qhsta", env=None) -> CeleryWorker:
+        url = broker_url or _broker_url()
+        if broker_url is None:
+            shared.add(url)
+        worker = start_worker(
+            broker_url=url,
+            queue=queue or default_queue,
+            log_path=tmp_path / f"celery-worker-{len(started) + 1}.log",
+            app=app,
+            env=env,
+        )
+        started.append(worker)
+        return worker
+
+    try:
+        yield start
+    finally:
+        for worker in started:
+            _stop(worker.process)
+        for url in shared:
+            _forget_queue(url, default_queue)
+
+
+@dataclass
+class RedisServer:
+    """A redis-server of the test's own (no persistence), which the test may stop and restart."""
+
+    port: int
+    workdir: Path
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def _command(self, command: bytes) -> bytes:
+        """One command over a plain socket (a client library would retry and back off)."""
+        with socket.create_connection(("127.0.0.1", self.port), timeout=2) as sock:
+            sock.sendall(command + b"\r\n")
+            try:
+                return sock.recv(64)
+            except OSError:
+                return b""
+
+    def alive(self) -> bool:
+        try:
+            return self._command(b"PING").startswith(b"+PONG")
+        except OSError:
+            return False
+
+    def start(self) -> None:
+        subprocess.run(
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "yes",
+                "--dir",
+                str(self.workdir),
+                "--pidfile",
+                str(self.workdir / "redis.pid"),
+                "--logfile",
+                str(self.workdir / "redis.log"),
+            ],
+            check=True,
+            timeout=10,
+        )
+        deadline = time.monotonic() + 10
+        while not self.alive():
+            if time.monotonic() > deadline:
+                pytest.fail(f"redis-server on port {self.port} did not start")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        with contextlib.suppress(OSError):  # the connection closes as the server goes
+            self._command(b"SHUTDOWN NOSAVE")
+        deadline = time.monotonic() + 10
+        while self.alive():
+            if time.monotonic() > deadline:
+                pytest.fail(f"redis-server on port {self.port} did not stop")
+            time.sleep(0.05)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def private_redis(tmp_path):
+    """A redis-server of the test's own on a free port, shut down after the test. Ask for it
+    before `celery_workers`, so that the workers on it stop before it does."""
+    database_url_for_worker(connections["default"].settings_dict)  # for worker tests only
+    if shutil.which("redis-server") is None:
+        _unavailable("redis-server is not installed; the broker-down test starts its own")
+    workdir = tmp_path / "redis"
+    workdir.mkdir()
+    server = RedisServer(port=_free_port(), workdir=workdir)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -129,11 +129,20 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# A late-acknowledged job running when the broker connection drops cannot be acknowledged any
+# more; it is cancelled and redelivered (the jobs are safe to run again), as Celery 6 will do.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout": 5}
+# A publish from a request tries the broker once (kombu would otherwise sleep 2 s, then 4 s,
+# between attempts); the worker reconnects by its own retry settings, not these.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 3,
+    "socket_timeout": 5,
+    "max_retries": 0,
+}
 CELERY_TIMEZONE = TIME_ZONE
 # Periodic jobs (exactly one beat process runs them).
 CELERY_BEAT_SCHEDULE: dict = {

@@ -110,3 +110,53 @@ def test_real_worker_recomputes_chain(celery_worker, rollup_world):
     )  # (2·60 + 0)/3
     celery_worker.run("tasks.jobs.recompute_chain", **args)  # again: the same rows
     assert sorted(ProgressRollup.objects.values_list("pk", "progress", "status")) == first
+
+
+def test_correction_marks_chain_stale_until_approved(
+    rollup_world, reviewer, django_capture_on_commit_callbacks
+):
+    from tasks.models import IndicatorRollup, IndicatorValue
+    from tasks.services import report_correct
+
+    from .test_rollups import irow, make_indicator
+
+    orgs, periods, task, w1, _w2, a = rollup_world
+    q2 = periods[2]
+    ind = make_indicator(task.plan, "fixed", "sum")
+    a["xining"].indicators.set([ind])
+    report = approve(a["xining"], q2, 60)
+    IndicatorValue.objects.create(
+        indicator=ind, organization=orgs["xining"], period=q2, value=7, report=report,
+        state="approved",
+    )  # fmt: skip
+    rollup_full(task.plan, q2)
+    assert irow(ind, q2).value == Decimal(7) and not irow(ind, q2).stale
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        correction = report_correct(user=reviewer, report=report)
+        # at once, in the correction's transaction: the chain shows it is being corrected
+        assert row(q2, "work_item", w1.pk).stale
+    assert len(callbacks) == 1  # the recompute went through the outbox
+    assert RollupRequest.objects.get().published_at is not None
+    item = row(q2, "work_item", w1.pk)
+    # the approved revision still counts, flagged stale since the correction was opened
+    assert item.progress == Decimal("30.00")  # (2·60 + 0 + 0) / 4
+    assert item.stale and item.stale_since == correction.created_at
+    assert row(q2, "assignment", a["xining"].pk).explanation["correction"] == correction.pk
+    for level, subject in (("key_task", task.pk), ("group", task.group_id), ("plan", task.plan_id)):
+        assert row(q2, level, subject).stale, level
+        assert row(q2, level, subject, orgs["xining"]).stale, level
+    assert not row(q2, "work_item", w1.pk, orgs["haixi"]).stale  # not resting on it
+    assert not row(q2, "work_item", _w2.pk).stale
+    taken_back = irow(ind, q2)
+    assert taken_back.stale and taken_back.value is None  # the value is in the draft now
+
+    ProgressReport.objects.filter(pk=correction.pk).update(state="submitted", percent_complete=80)
+    with django_capture_on_commit_callbacks(execute=True):
+        report_approve(user=reviewer, report=ProgressReport.objects.get(pk=correction.pk))
+    item = row(q2, "work_item", w1.pk)
+    assert (item.progress, item.stale, item.stale_since) == (Decimal("40.00"), False, None)
+    assert not ProgressRollup.objects.filter(period=q2, stale=True).exists()
+    assert not IndicatorRollup.objects.filter(period=q2, stale=True).exists()
+    assert irow(ind, q2).value == Decimal(7)
+    assert not RollupRequest.objects.filter(published_at__isnull=True).exists()

@@ -315,3 +315,60 @@ def test_full_equals_incremental_on_random_data(rollup_world, seed):
         rollup_full(plan, period)
     assert snapshot() == incremental
     assert incremental[0] and incremental[1]
+
+
+def test_full_deletes_rows_of_subjects_gone(reported):
+    orgs, periods, task, w1, w2, a = reported
+    q2 = periods[2]
+    ind = make_indicator(task.plan, "gone", "sum")
+    a["haixi2"].indicators.set([ind])
+    rollup_full(task.plan, q2)
+    assert ProgressRollup.objects.filter(period=q2, level="work_item", subject_id=w2.pk).exists()
+    assert irow(ind, q2, orgs["haixi"])
+    q3_rows = ProgressRollup.objects.filter(period=periods[3]).count()
+    a["datong"].delete()  # the county's only assignment
+    w2.delete()  # with its assignment and the indicator's only candidate
+    rollup_full(task.plan, q2)
+    left = ProgressRollup.objects.filter(period=q2)
+    assert not left.filter(level="work_item", subject_id=w2.pk).exists()
+    assert not left.filter(level="assignment", subject_id__in=[a["datong"].pk, a["haixi2"].pk])
+    assert not left.filter(org_key=orgs["xining-datong"].pk).exists()
+    assert not IndicatorRollup.objects.filter(indicator=ind, period=q2).exists()
+    assert row(q2, "work_item", w1.pk, orgs["xining"]).progress == D("60.00")  # only the city
+    assert row(q2, "key_task", task.pk).progress == D("40.00")  # only w1 now: (2·60 + 0)/3
+    assert ProgressRollup.objects.filter(period=periods[3]).count() == q3_rows  # other periods
+    before = snapshot()
+    rollup_full(task.plan, q2)
+    assert snapshot() == before
+
+
+def test_chain_queries_do_not_grow_with_organisations(rollup_world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    orgs, periods, task, w1, _w2, a = rollup_world
+    q2 = periods[2]
+    inds = [make_indicator(task.plan, m, m) for m in ("sum", "ratio", "latest")]
+
+    def counted():
+        with CaptureQueriesContext(connection) as ctx:
+            rollup_chain(w1, q2, orgs["xining-datong"])
+            rollup_chain(w1, q2)
+        return len(ctx.captured_queries)
+
+    a["xining"].indicators.set(inds)
+    approve(a["xining"], q2, 50)
+    small = counted()
+    extra = [
+        o for o in Organization.objects.exclude(pk__in=[x.organization_id for x in a.values()])
+    ]
+    assert len(extra) >= 5
+    for i, org in enumerate(extra):
+        Assignment.objects.create(work_item=w1, organization=org, role="supporting").indicators.set(
+            inds
+        )
+        for ind in inds:
+            value(ind, org, q2, i, i, i + 1)
+    big = counted()
+    assert IndicatorRollup.objects.filter(period=q2).count() > 3 * len(extra)
+    assert big == small
