@@ -59,8 +59,17 @@ def ensure_database(url: str) -> bool:
         conn.close()
 
 
-def schema_for(reports: int) -> str:
-    return f"bench_r{reports}"
+def schema_for(reports: int, layout: str = "lists") -> str:
+    """`bench_r500000` for the scoped lists; `bench_roll100k`, `bench_roll1m` for the rollups."""
+    if layout == "lists":
+        return f"bench_r{reports}"
+    if reports % 1_000_000 == 0:
+        size = f"{reports // 1_000_000}m"
+    elif reports % 1_000 == 0:
+        size = f"{reports // 1_000}k"
+    else:
+        size = str(reports)
+    return f"bench_roll{size}"
 
 
 def setup_django(url: str, schema: str) -> None:

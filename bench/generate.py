@@ -39,12 +39,24 @@ from django.db import connection
 from orgs.choices import OrganizationKind, Role
 from orgs.models import Membership, Organization, OrganizationUserObjectPermission
 from orgs.roles import role_permissions
-from plan.models import KeyTask, Plan, TaskGroup
+from plan.choices import Aggregation
+from plan.models import Indicator, KeyTask, Plan, TaskGroup
 from tasks.choices import AssignmentRole, PeriodKind, ProgressStatus, ReportState
-from tasks.models import Assignment, ProgressReport, ReportingPeriod, WorkItem
+from tasks.models import (
+    Assignment,
+    IndicatorRollup,
+    IndicatorValue,
+    ProgressReport,
+    ProgressRollup,
+    ReportingPeriod,
+    RollupRequest,
+    RollupSettings,
+    WorkItem,
+)
 
 # Bump when the data this module writes changes: stored data sets of another version are rebuilt.
 GENERATOR_VERSION = 1
+ROLLUP_GENERATOR_VERSION = 1
 
 LEVELS = ("province", "prefecture", "county", "township")
 KIND = {
@@ -84,6 +96,23 @@ PROGRESS = [s.value for s in ProgressStatus]
 
 COPY_CHUNK = 50_000
 
+# The rollup layout (Config(layout="rollups")): the plan shape of the issue.
+ROLLUP_KEY_TASKS = 31
+ROLLUP_GROUPS = 7
+ROLLUP_WORK_ITEMS = (5, 10)  # per key task, inclusive
+# Most reports reviewed and approved; the submitted ones are what the approval benchmark approves.
+ROLLUP_STATE_WEIGHTS = [
+    (ReportState.APPROVED, 0.75),
+    (ReportState.SUBMITTED, 0.15),
+    (ReportState.RETURNED, 0.03),
+    (ReportState.DRAFT, 0.07),
+]
+# Indicators of every rollup plan; each assignment carries both.
+ROLLUP_INDICATORS = [
+    ("bench-ratio", "科普活动参与率", "%", Aggregation.RATIO),
+    ("bench-sum", "科普活动场次", "场", Aggregation.SUM),
+]
+
 
 @dataclass(frozen=True)
 class Config:
@@ -97,6 +126,9 @@ class Config:
     start_year: int = 2021
     end_year: int = 2025
     seed: int = 14_2021
+    # "lists": the scoped-list data set; "rollups": 31 key tasks in 7 groups, 5–10 work items a
+    # task, assignments within the plan's province, indicator values (the rollup benchmark).
+    layout: str = "lists"
 
     @classmethod
     def small(cls, reports: int, **overrides) -> "Config":
@@ -112,7 +144,11 @@ class Config:
         return cls(reports=reports, **{**shape, **overrides})
 
     def as_dict(self) -> dict:
-        return {**asdict(self), "generator_version": GENERATOR_VERSION}
+        values = asdict(self)
+        if self.layout == "lists":  # as before the layouts, so stored data sets stay valid
+            values.pop("layout")
+            return {**values, "generator_version": GENERATOR_VERSION}
+        return {**values, "generator_version": ROLLUP_GENERATOR_VERSION}
 
 
 # The accounts the benchmark measures: (username, role, where), `where` as tree coordinates
@@ -166,6 +202,7 @@ class Summary:
     work_items: int = 0
     assignments: int = 0
     reports: int = 0
+    indicator_values: int = 0
     seconds: dict = field(default_factory=dict)
 
 
@@ -261,10 +298,17 @@ def _chunks(rows: Iterable[tuple], size: int) -> Iterator[list[tuple]]:
 
 # The tables written here, children first; the wipe empties them in this order.
 MODELS = [
+    IndicatorRollup,
+    ProgressRollup,
+    RollupRequest,
+    RollupSettings,
+    IndicatorValue,
     ProgressReport,
+    Assignment.indicators.through,
     Assignment,
     WorkItem,
     ReportingPeriod,
+    Indicator,
     KeyTask,
     TaskGroup,
     Plan,
@@ -679,6 +723,280 @@ def write_reports(
     return len(assignments), written
 
 
+# -- the rollup layout: the issue's plan shape, indicator values -----------------------------------
+
+
+def _province_nodes(tree: Tree) -> list[list[Node]]:
+    nodes: list[list[Node]] = [[] for _ in tree.provinces]
+    for node in tree.nodes:
+        nodes[node.province].append(node)
+    return nodes
+
+
+def write_rollup_plans(writer: Writer, tree: Tree, config: Config, rng) -> PlanData:
+    """One plan per province: 7 task groups, 31 key tasks, 5–10 annual work items a task,
+    quarterly periods and the two indicators of ROLLUP_INDICATORS."""
+    years = list(range(config.start_year, config.end_year + 1))
+    plan_of = {p: p + 1 for p in range(config.provinces)}
+    writer.write(
+        Plan,
+        ["id", "code", "organization_id", "title", "short_title", "start_year", "end_year"],
+        (
+            (
+                plan_of[p],
+                f"bench-plan-{p + 1:02d}",
+                node.id,
+                f"{node.name}“十四五”发展规划（汇总基准）",
+                f"{node.name}规划",
+                config.start_year,
+                config.end_year,
+            )
+            for p, node in enumerate(tree.provinces)
+        ),
+    )
+    groups = [
+        (p * ROLLUP_GROUPS + g + 1, plan_of[p], g + 1, f"（{g + 1}）", f"任务组{g + 1}")
+        for p in range(config.provinces)
+        for g in range(ROLLUP_GROUPS)
+    ]
+    writer.write(TaskGroup, ["id", "plan_id", "number", "label", "title"], groups)
+    key_task_id, rows = {}, []
+    for p in range(config.provinces):
+        for k in range(ROLLUP_KEY_TASKS):
+            key_task_id[p, k] = len(rows) + 1
+            group = p * ROLLUP_GROUPS + k * ROLLUP_GROUPS // ROLLUP_KEY_TASKS + 1
+            rows.append(
+                (key_task_id[p, k], plan_of[p], group, k + 1, f"重点任务{k + 1}", "任务内容。")
+            )
+    writer.write(KeyTask, ["id", "plan_id", "group_id", "number", "title", "text"], rows)
+    writer.write(
+        Indicator,
+        ["id", "plan_id", "code", "name", "unit", "aggregation", "target", "target_year"],
+        (
+            (
+                p * len(ROLLUP_INDICATORS) + i + 1,
+                plan_of[p],
+                code,
+                name,
+                unit,
+                aggregation.value,
+                Decimal(100),
+                config.end_year,
+            )
+            for p in range(config.provinces)
+            for i, (code, name, unit, aggregation) in enumerate(ROLLUP_INDICATORS)
+        ),
+    )
+
+    period_ids, period_dates, rows = {}, {}, []
+    for p in range(config.provinces):
+        for year in years:
+            for q in range(1, 5):
+                start, end = period_dates[year, q] = _quarter(year, q)
+                period_ids[p, year, q] = len(rows) + 1
+                deadline = end + dt.timedelta(days=10)
+                quarter = PeriodKind.QUARTER.value
+                rows.append((len(rows) + 1, plan_of[p], quarter, year, q, start, end, deadline))
+    writer.write(
+        ReportingPeriod,
+        ["id", "plan_id", "kind", "year", "number", "starts_on", "ends_on", "deadline"],
+        rows,
+    )
+
+    # Work item j of key task k falls in year (j + k) mod (number of years): each year has some.
+    work_items, rows = {}, []
+    for p in range(config.provinces):
+        w = 0
+        for k in range(ROLLUP_KEY_TASKS):
+            for j in range(rng.randint(*ROLLUP_WORK_ITEMS)):
+                year = years[(j + k) % len(years)]
+                wid = len(rows) + 1
+                work_items[p, w] = (wid, year)
+                w += 1
+                weight = Decimal(1 + (wid % 3))
+                title = f"{year}年度重点工作{k + 1}-{j + 1}"
+                rows.append((wid, key_task_id[p, k], year, title, weight, dt.date(year, 12, 31)))
+    writer.write(WorkItem, ["id", "key_task_id", "year", "title", "weight", "due_date"], rows)
+    return PlanData(plan_of, period_ids, period_dates, work_items, len(period_ids), len(rows))
+
+
+def write_rollup_reports(
+    writer: Writer, tree: Tree, config: Config, plans: PlanData, officer_of: dict, rng
+) -> tuple[int, int, int]:
+    """Assignments to organisations of the plan's province (the provincial STA leads), a report
+    every quarter of the work item's year, and each organisation's indicator values."""
+    n_assignments = math.ceil(config.reports / 4)
+    members = _province_nodes(tree)
+    items = sorted(plans.work_items.items(), key=lambda kv: kv[1][0])  # by work item id
+    per_item = _spread(n_assignments, len(items))
+    assignments = []  # (id, work item id, org id, role, province, year)
+    for ((province, _w), (wid, year)), count in zip(items, per_item, strict=True):
+        count = max(1, min(count, len(members[province])))
+        chosen = [members[province][0], *rng.sample(members[province][1:], count - 1)]
+        for node in chosen:
+            lead = node.level == "province"
+            role = AssignmentRole.LEAD if lead else AssignmentRole.SUPPORTING
+            assignments.append((len(assignments) + 1, wid, node.id, role.value, province, year))
+    writer.write(
+        Assignment,
+        ["id", "work_item_id", "organization_id", "role"],
+        (a[:4] for a in assignments),
+    )
+    n_indicators = len(ROLLUP_INDICATORS)
+    writer.write(
+        Assignment.indicators.through,
+        ["id", "assignment_id", "indicator_id"],
+        (
+            (a[0] * n_indicators + i - n_indicators + 1, a[0], a[4] * n_indicators + i + 1)
+            for a in assignments
+            for i in range(n_indicators)
+        ),
+    )
+
+    by_year: dict[int, list[tuple]] = {}
+    for a in assignments:
+        by_year.setdefault(a[5], []).append(a)
+    states = [s.value for s, _ in ROLLUP_STATE_WEIGHTS]
+    cumulative, acc = [], 0.0
+    for _, weight in ROLLUP_STATE_WEIGHTS:
+        acc += weight
+        cumulative.append(acc)
+
+    def pick_state(x: float) -> str:
+        for state, bound in zip(states, cumulative, strict=True):
+            if x < bound:
+                return state
+        return states[-1]
+
+    approved = ReportState.APPROVED.value
+    random = rng.random
+    randrange = rng.randrange
+
+    def reports() -> Iterator[tuple]:
+        report_id = 0
+        for year in sorted(by_year):
+            for q in range(1, 5):
+                end = plans.period_dates[year, q][1]
+                base = dt.datetime.combine(end, dt.time(1, 0), tzinfo=dt.UTC)
+                narrative = f"{year}年第{q}季度工作进展。"
+                for aid, _wid, org_id, _role, province, _year in by_year[year]:
+                    period_id = plans.period_ids[province, year, q]
+                    officer = officer_of.get(org_id)
+                    revisions = 2 if random() < REVISION_SHARE else 1
+                    for revision in range(1, revisions + 1):
+                        if report_id >= config.reports:
+                            return
+                        report_id += 1
+                        latest = revision == revisions
+                        state = pick_state(random()) if latest else approved
+                        created = base + dt.timedelta(minutes=report_id % 14_400)
+                        submitted = None if state == ReportState.DRAFT else created
+                        reviewed = (
+                            created + dt.timedelta(days=3)
+                            if state in (approved, ReportState.RETURNED)
+                            else None
+                        )
+                        percent = max(0, min(100, 25 * q - randrange(0, 30) + 5 * revision))
+                        yield (
+                            report_id,
+                            aid,
+                            period_id,
+                            org_id,
+                            revision,
+                            latest,
+                            state,
+                            percent,
+                            PROGRESS[report_id % len(PROGRESS)],
+                            narrative,
+                            created,
+                            reviewed or submitted or created,
+                            officer,
+                            submitted,
+                            officer if submitted else None,
+                            reviewed,
+                        )
+
+    written = writer.write(
+        ProgressReport,
+        [
+            "id",
+            "assignment_id",
+            "period_id",
+            "organization_id",
+            "revision",
+            "is_latest",
+            "state",
+            "percent_complete",
+            "progress_status",
+            "narrative",
+            "created_at",
+            "updated_at",
+            "updated_by_id",
+            "submitted_at",
+            "submitted_by_id",
+            "reviewed_at",
+        ],
+        reports(),
+        fixed={
+            "nothing_to_report": False,
+            "problems": "",
+            "next_steps": "",
+            "review_comment": "",
+            "version": 1,
+            "reviewed_by_id": None,
+        },
+    )
+
+    # One value of each indicator per organisation and quarter of a year it has assignments in.
+    reporting = sorted({(a[2], a[4], a[5]) for a in assignments})  # (org, province, year)
+
+    def values() -> Iterator[tuple]:
+        value_id = 0
+        for org_id, province, year in reporting:
+            for q in range(1, 5):
+                period_id = plans.period_ids[province, year, q]
+                for i, (_code, _name, _unit, aggregation) in enumerate(ROLLUP_INDICATORS):
+                    value_id += 1
+                    state = pick_state(random())
+                    indicator_id = province * n_indicators + i + 1
+                    if aggregation == Aggregation.RATIO:
+                        denominator = randrange(0, 200)  # now and then 0: no ratio
+                        numerator = randrange(0, denominator + 1)
+                        value = None
+                    else:
+                        numerator = denominator = None
+                        value = randrange(0, 50)
+                    yield (
+                        value_id,
+                        indicator_id,
+                        org_id,
+                        period_id,
+                        value,
+                        numerator,
+                        denominator,
+                        state,
+                        officer_of.get(org_id),
+                    )
+
+    n_values = writer.write(
+        IndicatorValue,
+        [
+            "id",
+            "indicator_id",
+            "organization_id",
+            "period_id",
+            "value",
+            "numerator",
+            "denominator",
+            "state",
+            "updated_by_id",
+        ],
+        values(),
+        fixed={"report_id": None},
+    )
+    return len(assignments), written, n_values
+
+
 # -- the whole data set ------------------------------------------------------------------------
 
 
@@ -692,6 +1010,7 @@ def generate(config: Config, *, log=lambda message: None) -> Summary:
     tree = build_tree(config)
     rounds = math.ceil(math.ceil(config.reports / 4) / len(tree.nodes))
     work_items_per_plan = max(MIN_WORK_ITEMS_PER_PLAN, rounds)
+    rollups = config.layout == "rollups"
 
     started = time.perf_counter()
     wipe()
@@ -711,22 +1030,31 @@ def generate(config: Config, *, log=lambda message: None) -> Summary:
     )
 
     step = time.perf_counter()
-    plans = write_plans(writer, tree, config, work_items_per_plan)
+    if rollups:
+        plans = write_rollup_plans(writer, tree, config, rng)
+    else:
+        plans = write_plans(writer, tree, config, work_items_per_plan)
     summary.plans, summary.periods, summary.work_items = (
         len(plans.plan_of),
         plans.n_periods,
         plans.n_work_items,
     )
-    summary.assignments, summary.reports = write_reports(
-        writer, tree, config, plans, officer_of, rng
-    )
+    if rollups:
+        summary.assignments, summary.reports, summary.indicator_values = write_rollup_reports(
+            writer, tree, config, plans, officer_of, rng
+        )
+    else:
+        summary.assignments, summary.reports = write_reports(
+            writer, tree, config, plans, officer_of, rng
+        )
     summary.seconds["copy_reports"] = time.perf_counter() - step
     step = time.perf_counter()
     _finish(MODELS[:-4])
     summary.seconds["vacuum_analyze"] = time.perf_counter() - step
     log(
         f"  {summary.plans} plans, {summary.work_items:,} work items, "
-        f"{summary.assignments:,} assignments, {summary.reports:,} reports "
+        f"{summary.assignments:,} assignments, {summary.reports:,} reports, "
+        f"{summary.indicator_values:,} indicator values "
         f"({summary.seconds['copy_reports']:.1f}s, vacuum/analyze "
         f"{summary.seconds['vacuum_analyze']:.1f}s)"
     )

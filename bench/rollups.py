@@ -1,0 +1,398 @@
+"""The rollup benchmark: full recompute against one hand-written GROUP BY pass, the recompute
+after one approval, and the worker's peak memory.
+
+- Full recompute: tasks.rollups.rollup_full for every period of one plan (the first province's,
+  20 quarters), as the nightly job runs it per period. The baseline ("practical limit") is one
+  hand-written SQL statement per period over the same rows: each assignment's latest approved
+  report up to the period (DISTINCT ON), weighted by role, averaged per work item for all
+  organisations and for each organisation's subtree (an assignment counts for its organisation
+  and every ancestor) — the assignment → work item rows rollup_full stores, read into Python but
+  not written. The two are interleaved, and checked to give the same work item rows.
+- Approval: a submitted report of that plan approved through tasks.services.report_approve (the
+  outbox row, and with no broker the eager recompute_chain job after commit), and the job's own
+  work, rollup_chain(work item, period, organisation), timed alone; queries counted for both.
+  The approved reports are put back to `submitted` afterwards, so a later run finds the same data.
+- Memory: a separate worker process runs the full recompute; its peak RSS (ru_maxrss) before
+  and after.
+"""
+
+import json
+import statistics
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+PLAN_ID = 1  # the first province's plan
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 2)
+
+
+def _figures(samples: list[float]) -> dict:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return {
+        "median_ms": _ms(statistics.median(ordered)),
+        "p95_ms": _ms(p95),
+        "min_ms": _ms(ordered[0]),
+        "n": len(ordered),
+    }
+
+
+def plan_and_periods(last: int | None = None):
+    """The measured plan and its periods in time order; the `last` ones only when given."""
+    from plan.models import Plan
+    from tasks.models import ReportingPeriod
+
+    plan = Plan.objects.get(pk=PLAN_ID)
+    periods = list(ReportingPeriod.objects.filter(plan=plan).order_by("ends_on"))
+    return plan, periods[-last:] if last else periods
+
+
+def plan_rows(plan) -> dict:
+    """How much data the measured plan holds."""
+    from tasks.models import Assignment, IndicatorValue, ProgressReport, WorkItem
+
+    return {
+        "work_items": WorkItem.objects.filter(key_task__plan=plan).count(),
+        "assignments": Assignment.objects.filter(work_item__key_task__plan=plan).count(),
+        "reports": ProgressReport.objects.filter(period__plan=plan).count(),
+        "approved_reports": ProgressReport.objects.filter(
+            period__plan=plan, state="approved"
+        ).count(),
+        "indicator_values": IndicatorValue.objects.filter(period__plan=plan).count(),
+    }
+
+
+BASELINE = """
+    WITH asg AS (
+        SELECT a.id, a.work_item_id, o.path,
+               CASE WHEN a.role = 'lead' THEN %(lead)s ELSE %(supporting)s END AS weight
+        FROM tasks_assignment a
+        JOIN tasks_workitem w ON w.id = a.work_item_id
+        JOIN plan_keytask k ON k.id = w.key_task_id
+        JOIN orgs_organization o ON o.id = a.organization_id
+        WHERE k.plan_id = %(plan)s AND w.year = %(year)s
+    ), latest AS (
+        SELECT DISTINCT ON (r.assignment_id) r.assignment_id, r.percent_complete
+        FROM tasks_progressreport r
+        JOIN asg ON asg.id = r.assignment_id
+        JOIN tasks_reportingperiod rp ON rp.id = r.period_id
+        WHERE r.state = 'approved' AND r.percent_complete IS NOT NULL AND rp.ends_on <= %(end)s
+        ORDER BY r.assignment_id, rp.ends_on DESC, r.revision DESC
+    ), scored AS (
+        SELECT asg.work_item_id, asg.path, asg.weight,
+               COALESCE(latest.percent_complete, 0) AS progress,
+               (latest.assignment_id IS NOT NULL)::int AS reported
+        FROM asg LEFT JOIN latest ON latest.assignment_id = asg.id
+    )
+    SELECT d.work_item_id, d.org_key,
+           SUM(d.weight * d.progress) / NULLIF(SUM(d.weight), 0) AS progress,
+           SUM(d.reported) AS reported, COUNT(*) AS expected
+    FROM (
+        SELECT s.work_item_id, 0::bigint AS org_key, s.weight, s.progress, s.reported
+        FROM scored s
+        UNION ALL
+        SELECT s.work_item_id, anc.id, s.weight, s.progress, s.reported
+        FROM scored s
+        CROSS JOIN LATERAL generate_series(4, length(s.path), 4) AS n(len)
+        JOIN orgs_organization anc ON anc.path = substr(s.path, 1, n.len)
+    ) d
+    GROUP BY d.work_item_id, d.org_key
+"""
+
+
+def baseline(plan, period, cfg) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            BASELINE,
+            {
+                "lead": cfg.lead_weight,
+                "supporting": cfg.supporting_weight,
+                "plan": plan.pk,
+                "year": period.year,
+                "end": period.ends_on,
+            },
+        )
+        return cursor.fetchall()
+
+
+def same_as_stored(plan, periods, cfg) -> dict:
+    """The baseline's (work item, organisation) rows against what rollup_full stored."""
+    from tasks.models import ProgressRollup
+
+    rows = mismatched = missing = 0
+    for period in periods:
+        stored = {
+            (s, o): (p, r, e)
+            for s, o, p, r, e in ProgressRollup.objects.filter(
+                period=period, level="work_item"
+            ).values_list("subject_id", "org_key", "progress", "reported", "expected")
+        }
+        for wid, org, progress, reported, expected in baseline(plan, period, cfg):
+            rows += 1
+            got = stored.pop((wid, org), None)
+            if got is None:
+                missing += 1
+                continue
+            mine = Decimal(progress).quantize(Decimal("0.01")) if progress is not None else None
+            if (mine, reported, expected) != (got[0], got[1], got[2]):
+                mismatched += 1
+        missing += len(stored)  # stored rows the baseline does not have
+    return {
+        "rows": rows,
+        "mismatched": mismatched,
+        "missing": missing,
+        "same": not (mismatched or missing),
+    }
+
+
+class LevelTimer:
+    """Times rollup_full's levels by wrapping the module's level functions (bench process only)."""
+
+    NAMES = ("_assignment_level", "_level", "_indicators")
+
+    def __init__(self):
+        self.seconds = defaultdict(float)
+        self.queries = defaultdict(int)
+        self._saved = {}
+
+    def __enter__(self):
+        from tasks import rollups
+
+        for name in self.NAMES:
+            original = getattr(rollups, name)
+            self._saved[name] = original
+            setattr(rollups, name, self._wrap(name, original))
+        return self
+
+    def _wrap(self, name, original):
+        def timed(*args, **kwargs):
+            key = {"_assignment_level": "assignment", "_indicators": "indicators"}.get(name)
+            if key is None:
+                key = str(args[0])
+            before = len(connection.queries_log)
+            started = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self.seconds[key] += time.perf_counter() - started
+                self.queries[key] += len(connection.queries_log) - before
+
+        return timed
+
+    def __exit__(self, *exc):
+        from tasks import rollups
+
+        for name, original in self._saved.items():
+            setattr(rollups, name, original)
+
+
+def full_recompute(plan, periods) -> float:
+    from tasks.rollups import rollup_full
+
+    started = time.perf_counter()
+    for period in periods:
+        rollup_full(plan, period)
+    return time.perf_counter() - started
+
+
+def baseline_pass(plan, periods, cfg) -> tuple[float, int]:
+    started = time.perf_counter()
+    rows = sum(len(baseline(plan, period, cfg)) for period in periods)
+    return time.perf_counter() - started, rows
+
+
+def measure_full(repeats: int = 3, last: int = 1) -> dict:
+    from tasks.models import IndicatorRollup, ProgressRollup
+    from tasks.rollups import settings_for
+
+    plan, periods = plan_and_periods(last)
+    cfg = settings_for(plan)
+    # One run that counts: queries and seconds per level (not among the timed runs).
+    with CaptureQueriesContext(connection) as captured, LevelTimer() as levels:
+        seconds = full_recompute(plan, periods)
+    first = {
+        "seconds": round(seconds, 2),
+        "queries": len(captured.captured_queries),
+        "levels": {
+            k: {"seconds": round(v, 2), "queries": levels.queries[k]}
+            for k, v in sorted(levels.seconds.items(), key=lambda kv: -kv[1])
+        },
+    }
+    full, base, base_rows = [], [], 0
+    for _ in range(repeats):
+        seconds, base_rows = baseline_pass(plan, periods, cfg)
+        base.append(seconds)
+        full.append(full_recompute(plan, periods))
+    check = same_as_stored(plan, periods, cfg)
+    names = ", ".join(f"{p.year} Q{p.number}" for p in periods)
+    return {
+        "scope": f"plan {plan.code} (the first province's), period {names}"
+        + (" (rollup_full once per period)" if len(periods) > 1 else ""),
+        "periods": len(periods),
+        "plan_rows": plan_rows(plan),
+        "progress_rollup_rows": ProgressRollup.objects.filter(period__in=periods).count(),
+        "indicator_rollup_rows": IndicatorRollup.objects.filter(period__in=periods).count(),
+        "baseline_rows": base_rows,
+        "full": _figures(full),
+        "baseline": _figures(base),
+        "ratio": round(statistics.median(full) / statistics.median(base), 2),
+        "counted_run": first,
+        "same_rows": check,
+        "repeats": repeats,
+    }
+
+
+def _explain(run, title: str, limit: int) -> str:
+    """EXPLAIN (ANALYZE, BUFFERS) of the slowest SELECTs `run()` issues."""
+    with CaptureQueriesContext(connection) as captured:
+        run()
+    queries = captured.captured_queries
+    selects = [q for q in queries if q["sql"].lstrip().upper().startswith(("SELECT", "WITH"))]
+    selects.sort(key=lambda q: -float(q["time"]))
+    out = []
+    with connection.cursor() as cursor:
+        for q in selects[:limit]:
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + q["sql"])
+            plan_text = "\n".join(row[0] for row in cursor.fetchall())
+            out.append(f"-- {q['time']} s\n{q['sql']}\n\n{plan_text}")
+    spent = sum(float(q["time"]) for q in queries)
+    head = f"==== {title}\n-- {len(queries)} queries, {spent:.2f} s in the database"
+    return head + "\n\n" + "\n\n".join(out)
+
+
+def explain_slowest(limit: int = 4) -> str:
+    """The slowest queries of rollup_full for the plan's last period, and of one chain."""
+    from tasks.models import ProgressReport
+    from tasks.rollups import rollup_chain, rollup_full
+
+    plan, periods = plan_and_periods()
+    period = periods[-1]
+    report = (
+        ProgressReport.objects.filter(period=period, state="submitted")
+        .select_related("assignment__work_item", "organization")
+        .order_by("assignment_id")
+        .first()
+    )
+    full = _explain(lambda: rollup_full(plan, period), f"rollup_full, period {period}", limit)
+    chain = _explain(
+        lambda: rollup_chain(report.assignment.work_item, period, report.organization),
+        f"rollup_chain, work item {report.assignment.work_item_id}, period {period}, "
+        f"organisation {report.organization.code}",
+        2,
+    )
+    return full + "\n\n" + chain
+
+
+def measure_approval(iterations: int = 20, warmup: int = 3) -> dict:
+    """Approve submitted reports of the plan one at a time, then run the job's chain alone."""
+    from django.contrib.auth import get_user_model
+
+    from orgs.models import Organization
+    from tasks.models import ProgressReport, RollupRequest
+    from tasks.rollups import rollup_chain
+    from tasks.services import report_approve
+
+    plan, _periods = plan_and_periods()
+    reviewer = get_user_model().objects.get(username="bench-province-reviewer")
+    # Spread over the plan's quarters and organisations: the last period first (most rows).
+    candidates = list(
+        ProgressReport.objects.filter(period__plan=plan, state="submitted", is_latest=True)
+        .exclude(submitted_by=reviewer)
+        .select_related("assignment__work_item", "period", "organization")
+        .order_by("-period__ends_on", "assignment_id")[: 4 * (iterations + warmup)]
+    )[::4][: iterations + warmup]
+    if len(candidates) < iterations + warmup:
+        raise SystemExit("too few submitted reports to approve")
+    approve, approve_queries, chain, chain_queries, approved = [], [], [], [], []
+    requests_before = (
+        RollupRequest.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    )
+    try:
+        for n, report in enumerate(candidates):
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                report_approve(user=reviewer, report=report)
+                seconds = time.perf_counter() - started
+            approved.append(report.pk)
+            if n >= warmup:
+                approve.append(seconds)
+                approve_queries.append(len(captured.captured_queries))
+        for n, report in enumerate(candidates):
+            work_item = report.assignment.work_item
+            organization = Organization.objects.get(pk=report.organization_id)
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                rollup_chain(work_item, report.period, organization)
+                seconds = time.perf_counter() - started
+            if n >= warmup:
+                chain.append(seconds)
+                chain_queries.append(len(captured.captured_queries))
+    finally:
+        ProgressReport.objects.filter(pk__in=approved).update(
+            state="submitted", reviewed_at=None, reviewed_by=None
+        )
+        RollupRequest.objects.filter(pk__gt=requests_before).delete()
+    return {
+        "approve": _figures(approve),
+        "approve_queries": sorted(set(approve_queries)),
+        "chain": _figures(chain),
+        "chain_queries": sorted(set(chain_queries)),
+        "iterations": iterations,
+        "warmup": warmup,
+    }
+
+
+def peak_memory(size: int, passed: list[str]) -> dict:
+    """Run the full recompute in a fresh worker process; its peak RSS before and after."""
+    completed = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "bench", *passed, "--rollup-memory-worker", str(size)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def _status_kb(field: str) -> int | None:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+def memory_worker(last: int = 1) -> dict:
+    """The full recompute in this (fresh) process; the resident set before it and its peak during
+    it. The high-water mark is reset first (/proc/self/clear_refs), so Django's start-up and
+    migration check do not count; without /proc, ru_maxrss (the whole process's peak)."""
+    import resource
+
+    plan, periods = plan_and_periods(last)
+    before = _status_kb("VmRSS")
+    try:
+        Path("/proc/self/clear_refs").write_text("5")  # resets VmHWM to the current RSS
+        reset = True
+    except OSError:
+        reset = False
+    seconds = full_recompute(plan, periods)
+    peak = _status_kb("VmHWM") if reset else None
+    if peak is None:
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {
+        "before_mb": round((before or 0) / 1024, 1),
+        "peak_mb": round(peak / 1024, 1),
+        "process_peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "hwm_reset": reset,
+        "seconds": round(seconds, 2),
+    }
