@@ -1,3 +1,4 @@
+from orgs.selectors import can_manage_users
 from qhsta.scoping import Action, user_scope
 
 
@@ -11,5 +12,5 @@ def navigation(request):
     return {
         "nav_can_report": can(Action.REPORT),
         "nav_can_review": can(Action.REVIEW),
-        "nav_can_manage_users": can(Action.MANAGE),
+        "nav_can_manage_users": bool(user) and can_manage_users(user),
     }

@@ -122,19 +122,8 @@ def previous_reports(*, reports) -> dict[int, ProgressReport]:
 
 
 def previous_report(*, report: ProgressReport):
-    """The latest approved report of the same assignment for the period before, for comparison."""
-    return (
-        ProgressReport.objects.filter(
-            assignment_id=report.assignment_id,
-            period__plan_id=report.period.plan_id,
-            period__kind=report.period.kind,
-            period__starts_on__lt=report.period.starts_on,
-            state=ReportState.APPROVED,
-        )
-        .select_related("period")
-        .order_by("-period__starts_on", "-revision")
-        .first()
-    )
+    """The approved report of the same assignment for the period before, for comparison."""
+    return previous_reports(reports=[report]).get(report.pk)
 
 
 def report_detail(*, user, report: ProgressReport) -> dict:
