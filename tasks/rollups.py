@@ -133,6 +133,15 @@ def _corrections_since(report_ids) -> dict:
     return dict(ProgressReport.objects.filter(pk__in=ids).values_list("pk", "created_at"))
 
 
+def _ancestor_match(path: str, ancestor: str) -> str:
+    """`ancestor.path` is `path` or a prefix of it, as exact matches on the paths of every depth
+    (treebeard's steplen is 4) so that the unique index on path is used; a prefix longer than
+    the path gives the path itself, which only repeats an item of the list."""
+    depth = Organization.objects.aggregate(d=models.Max("depth"))["d"] or 1
+    prefixes = ", ".join(f"substr({path}, 1, {4 * n})" for n in range(1, depth + 1))
+    return f"{ancestor}.path IN ({prefixes})"
+
+
 def _ancestor_ids(organization: Organization | None):
     if organization is None:
         return None
@@ -147,18 +156,25 @@ def _ancestor_ids(organization: Organization | None):
 def _assignment_level(plan, period, cfg, now, work_item_ids=None) -> None:
     chain, chain_params = _in("w.id", work_item_ids)
     start, end = f"{_date_param()}", f"{_date_param()}"
+    scope = (
+        "FROM tasks_assignment a JOIN tasks_workitem w ON w.id = a.work_item_id "
+        "JOIN plan_keytask k ON k.id = w.key_task_id "
+        f"WHERE k.plan_id = %s AND w.year = %s{chain}"
+    )
+    # each assignment's latest approved report up to the period, once (rn = 1)
     latest = (
-        "SELECT r.{col} FROM tasks_progressreport r "
+        "SELECT r.assignment_id, r.id, r.percent_complete, r.period_id, ROW_NUMBER() OVER ("
+        "PARTITION BY r.assignment_id ORDER BY rp.ends_on DESC, r.revision DESC, r.id DESC"
+        ") AS rn FROM tasks_progressreport r "
         "JOIN tasks_reportingperiod rp ON rp.id = r.period_id "
-        "WHERE r.assignment_id = a.id AND r.state = 'approved' "
-        "AND r.percent_complete IS NOT NULL AND rp.ends_on <= " + end + " "
-        "ORDER BY rp.ends_on DESC, r.revision DESC LIMIT 1"
+        "WHERE r.state = 'approved' AND r.percent_complete IS NOT NULL "
+        f"AND rp.ends_on <= {end} AND r.assignment_id IN (SELECT a.id {scope})"
     )
     # an open correction of the chosen report: a later, not yet approved revision for its period
     correction = (
         "SELECT MIN(cr.id) FROM tasks_progressreport cr WHERE cr.assignment_id = a.id "
         "AND cr.is_latest = %s AND cr.state <> 'approved' AND cr.revision > 1 "
-        "AND cr.period_id = (" + latest.format(col="period_id") + ")"
+        "AND cr.period_id = lr.period_id"
     )
     expected = (
         f"CASE WHEN w.due_date <= {end} THEN 100.0 "
@@ -169,15 +185,16 @@ def _assignment_level(plan, period, cfg, now, work_item_ids=None) -> None:
         SELECT d.*, {status} AS status FROM (
             SELECT a.id AS subject_id, o.code AS org_code, a.role,
                    CASE WHEN a.role = 'lead' THEN %s ELSE %s END AS weight,
-                   ({latest.format(col="percent_complete")}) AS progress,
-                   ({latest.format(col="id")}) AS report_id,
-                   ({latest.format(col="period_id")}) AS report_period_id,
+                   lr.percent_complete AS progress,
+                   lr.id AS report_id,
+                   lr.period_id AS report_period_id,
                    ({correction}) AS correction_id,
                    {expected} AS expected_progress
             FROM tasks_assignment a
             JOIN tasks_workitem w ON w.id = a.work_item_id
             JOIN plan_keytask k ON k.id = w.key_task_id
             JOIN orgs_organization o ON o.id = a.organization_id
+            LEFT JOIN ({latest}) lr ON lr.assignment_id = a.id AND lr.rn = 1
             WHERE k.plan_id = %s AND w.year = %s{chain}
         ) d"""
     p_end, p_start = period.ends_on, period.ends_on.replace(month=1, day=1)
@@ -186,15 +203,15 @@ def _assignment_level(plan, period, cfg, now, work_item_ids=None) -> None:
         float(cfg.at_risk_gap),
         float(cfg.lead_weight),
         float(cfg.supporting_weight),
-        p_end,
-        p_end,
-        p_end,
         True,
         p_end,
         p_end,
+        p_start,
+        p_start,
         p_end,
-        p_start,
-        p_start,
+        plan.pk,
+        period.year,
+        *chain_params,
         plan.pk,
         period.year,
         *chain_params,
@@ -272,8 +289,7 @@ def _work_item_detail(period, parent_ids, org_ids) -> tuple[str, list]:
         base.format(
             org="anc.id",
             join="JOIN orgs_organization ao ON ao.id = a.organization_id "
-            "JOIN orgs_organization anc "
-            "ON substr(ao.path, 1, length(anc.path)) = anc.path",
+            f"JOIN orgs_organization anc ON {_ancestor_match('ao.path', 'anc')}",
         )
         + chain
         + orgs
@@ -307,22 +323,34 @@ def _level(level, plan, period, cfg, now, parent_ids=None, org_ids=None) -> None
     else:
         detail, params = _upper_detail(level, period, parent_ids, org_ids)
         method = "weighted_mean" if level == RollupLevel.KEY_TASK else "mean"
-    status = _status_sql("s.progress", "s.expected_progress")
+    status = _status_sql("s.t_progress", "s.t_expected_progress")
     # A missing child counts 0 (no evidence of progress); nothing but arithmetic happens here.
+    # One query: the children, each with its parent's totals (window sums over the parent).
     sql = f"""
-        SELECT s.*, {status} AS status FROM (
-            SELECT d.parent, d.org_key,
-                   SUM(d.weight * COALESCE(d.progress, 0)) * 1.0 / NULLIF(SUM(d.weight), 0)
-                       AS progress,
-                   SUM(d.weight * d.expected_progress) * 1.0 / NULLIF(SUM(d.weight), 0)
-                       AS expected_progress,
-                   SUM(d.reported) AS reported, SUM(d.expected) AS expected
-            FROM ({detail}) d GROUP BY d.parent, d.org_key
+        SELECT s.*, {status} AS t_status FROM (
+            SELECT d.*,
+                   SUM(d.weight * COALESCE(d.progress, 0)) OVER g * 1.0
+                       / NULLIF(SUM(d.weight) OVER g, 0) AS t_progress,
+                   SUM(d.weight * d.expected_progress) OVER g * 1.0
+                       / NULLIF(SUM(d.weight) OVER g, 0) AS t_expected_progress,
+                   SUM(d.reported) OVER g AS t_reported, SUM(d.expected) OVER g AS t_expected
+            FROM ({detail}) d WINDOW g AS (PARTITION BY d.parent, d.org_key)
         ) s"""
-    totals = _fetch(sql, [float(cfg.delayed_gap), float(cfg.at_risk_gap), *params])
-    children = defaultdict(list)
-    for c in _fetch(detail, params):
-        children[(c["parent"], c["org_key"])].append(c)
+    children, totals = defaultdict(list), {}
+    for c in _fetch(sql, [float(cfg.delayed_gap), float(cfg.at_risk_gap), *params]):
+        key = (c["parent"], c["org_key"])
+        children[key].append(c)
+        if key not in totals:
+            totals[key] = {
+                "parent": c["parent"],
+                "org_key": c["org_key"],
+                "progress": c["t_progress"],
+                "expected_progress": c["t_expected_progress"],
+                "reported": c["t_reported"],
+                "expected": c["t_expected"],
+                "status": c["t_status"],
+            }
+    totals = list(totals.values())
     weights = (
         dict(
             WorkItem.objects.filter(pk__in=[t["parent"] for t in totals]).values_list(
@@ -415,13 +443,17 @@ def _indicators(plan, period, now, indicator_ids=None, org_ids=None) -> None:
     chain, chain_params = _in("i.id", indicator_ids)
     end = _date_param()
     # candidates: organisations expected to report the indicator, and any that did
-    candidates = """
+    # (only this plan's indicators, and a chain's, in both halves)
+    ours = "SELECT pi.id FROM plan_indicator pi WHERE pi.plan_id = %s"
+    ai_chain, _ = _in("ai.indicator_id", indicator_ids)
+    iv_chain, _ = _in("iv.indicator_id", indicator_ids)
+    candidates = f"""
         SELECT DISTINCT ai.indicator_id, a.organization_id FROM tasks_assignment_indicators ai
         JOIN tasks_assignment a ON a.id = ai.assignment_id
         JOIN tasks_workitem w ON w.id = a.work_item_id
-        WHERE w.year = %s
+        WHERE w.year = %s AND ai.indicator_id IN ({ours}){ai_chain}
         UNION SELECT iv.indicator_id, iv.organization_id FROM tasks_indicatorvalue iv
-        WHERE iv.period_id = %s AND iv.state = 'approved'"""
+        WHERE iv.period_id = %s AND iv.state = 'approved' AND iv.indicator_id IN ({ours}){iv_chain}"""
     chosen = f"""
         SELECT v.id FROM tasks_indicatorvalue v
         JOIN tasks_reportingperiod vp ON vp.id = v.period_id
@@ -449,56 +481,46 @@ def _indicators(plan, period, now, indicator_ids=None, org_ids=None) -> None:
         JOIN orgs_organization o ON o.id = x.organization_id
         LEFT JOIN tasks_indicatorvalue iv ON iv.id = ({chosen})
         WHERE i.plan_id = %s{chain}"""
-    detail_params = [period.pk, True, period.year, period.pk, period.pk, period.ends_on, period.pk]
-    detail_params += [plan.pk]
+    detail_params = [period.pk, True, period.year, plan.pk, *chain_params]
+    detail_params += [period.pk, plan.pk, *chain_params]
+    detail_params += [period.pk, period.ends_on, period.pk, plan.pk]
     detail_params += chain_params
     orgs, org_params = _in("anc.id", org_ids)
+    # One query, the detail computed once: each organisation's row for all organisations and
+    # for each subtree it is in, with the indicator's figures over that subtree (window sums).
     agg = """
-        SELECT d.indicator_id, {org} AS org_key, MAX(d.aggregation) AS method,
-               MAX(d.unit) AS unit,
-               COUNT(*) AS expected, COUNT(d.value_period) AS reported,
-               SUM(d.value) AS v_sum, AVG(d.value) AS v_mean, MIN(d.value) AS v_min,
-               MAX(d.value) AS v_max, SUM(d.numerator) AS num, SUM(d.denominator) AS den
-        FROM ({detail}) d {join} WHERE 1 = 1 {orgs} GROUP BY d.indicator_id{group}"""
+        SELECT d.*, {org} AS org_key, d.aggregation AS method,
+               COUNT(*) OVER g AS expected, COUNT(d.value_period) OVER g AS reported,
+               SUM(d.value) OVER g AS v_sum, AVG(d.value) OVER g AS v_mean,
+               MIN(d.value) OVER g AS v_min, MAX(d.value) OVER g AS v_max,
+               SUM(d.numerator) OVER g AS num, SUM(d.denominator) OVER g AS den
+        FROM detail d {join} WHERE 1 = 1 {orgs}
+        WINDOW g AS (PARTITION BY d.indicator_id{group})"""
     per_org = agg.format(
         org="anc.id",
-        detail=detail,
-        join="JOIN orgs_organization anc ON substr(d.path, 1, length(anc.path)) = anc.path",
+        join=f"JOIN orgs_organization anc ON {_ancestor_match('d.path', 'anc')}",
         orgs=orgs,
         group=", anc.id",
     )
-    everyone = agg.format(org="0", detail=detail, join="", orgs="", group="")
+    everyone = agg.format(org="0", join="", orgs="", group="")
     include_all = org_ids is None or 0 in org_ids
     sql = f"""
+        WITH detail AS ({detail})
         SELECT s.*, CASE s.method
             WHEN 'sum' THEN s.v_sum WHEN 'latest' THEN s.v_sum WHEN 'mean' THEN s.v_mean
             WHEN 'min' THEN s.v_min WHEN 'max' THEN s.v_max
             WHEN 'ratio' THEN CASE WHEN s.den > 0 THEN s.num * 1.0 / s.den
                 * CASE WHEN s.unit = '%%' THEN 100 ELSE 1 END END
-            END AS value
+            END AS t_value
         FROM ({per_org}{" UNION ALL " + everyone if include_all else ""}) s"""
-    params = [*detail_params, *org_params] + (detail_params if include_all else [])
-    by_indicator = defaultdict(list)
-    for d in sorted(_fetch(detail, detail_params), key=lambda d: d["path"]):
-        by_indicator[d["indicator_id"]].append(d)
-    corrections = _corrections_since(
-        d["correction_id"] for kids in by_indicator.values() for d in kids
-    )
-    totals = _fetch(sql, params)
-    # every subtree's path at once, not one query per row
-    paths = dict(
-        Organization.objects.filter(
-            pk__in={t["org_key"] for t in totals if t["org_key"]}
-        ).values_list("pk", "path")
-    )
+    params = [*detail_params, *org_params]
+    groups = defaultdict(list)
+    for d in sorted(_fetch(sql, params), key=lambda d: d["path"]):
+        groups[d["indicator_id"], d["org_key"]].append(d)
+    corrections = _corrections_since(d["correction_id"] for kids in groups.values() for d in kids)
     rows = []
-    for t in totals:
-        anc_path = paths.get(t["org_key"]) if t["org_key"] else None
-        kids = [
-            d
-            for d in by_indicator[t["indicator_id"]]
-            if anc_path is None or d["path"].startswith(anc_path)
-        ]
+    for kids in groups.values():
+        t = {**kids[0], "value": kids[0]["t_value"]}
         missing = [d["code"] for d in kids if d["value_period"] is None]
         ratio = t["method"] == "ratio"
         correcting = [corrections[d["correction_id"]] for d in kids if d["correction_id"]]
