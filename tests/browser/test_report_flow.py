@@ -92,3 +92,25 @@ def test_report_return_correct_approve(open_page, live_reporting, tmp_path):
 
     assert officer.console_errors == [] and reviewer.console_errors == []
     assert officer.outside_requests == [] and reviewer.outside_requests == []
+
+
+def test_an_officer_reports_from_a_phone(open_page, live_reporting):
+    r = live_reporting
+    watch = open_page(viewport={"width": 390, "height": 844})
+    page = watch.page
+    log_in(watch, "xining_officer")
+    for path in ("/work/", "/work-items/", "/plan/", "/orgs/"):
+        page.goto(watch.base_url + path)
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), path
+    page.goto(watch.base_url + "/work/")
+    row = page.locator(".work-row", has_text="2025年第2季度").first
+    with page.expect_navigation():
+        row.get_by_role("button", name="填写报告").click()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    page.get_by_label("本期无进展可报").check()
+    watch.shot("18-report-on-a-phone", full_page=False)
+    with page.expect_navigation():
+        page.get_by_role("button", name="提交审核").click()
+    report = ProgressReport.objects.get(assignment=r.xining, period=r.earlier)
+    assert report.state == "submitted" and report.nothing_to_report
+    assert watch.console_errors == [] and watch.outside_requests == []
