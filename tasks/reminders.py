@@ -28,7 +28,7 @@ from qhsta.scoping import Action
 
 from .choices import ReportState
 from .models import Assignment, ProgressReport, ReminderLog, ReportingPeriod
-from .selectors import DUE_SOON_DAYS
+from .selectors import DUE_SOON_DAYS, report_slots
 
 
 class ReminderDeliveryError(Exception):
@@ -91,35 +91,16 @@ def pending_reports(*, today: dt.date) -> dict[int, list[PendingReport]]:
     )
     if not periods:
         return {}
-    by_plan_year: dict[tuple[int, int], list[ReportingPeriod]] = defaultdict(list)
-    for period in periods:
-        by_plan_year[(period.plan_id, period.year)].append(period)
     assignments = Assignment.objects.filter(
         organization__is_active=True,
         work_item__year__in={p.year for p in periods},
         work_item__key_task__plan_id__in={p.plan_id for p in periods},
-    )
-    latest = {
-        (r.assignment_id, r.period_id): r
-        for r in ProgressReport.objects.filter(
-            assignment__in=assignments.values("pk"),
-            period__deadline__lte=today + dt.timedelta(days=DUE_SOON_DAYS),
-            is_latest=True,
-        ).only("pk", "assignment_id", "period_id", "state", "nothing_to_report", "revision")
-    }
-    assignments = assignments.select_related("work_item__key_task", "organization").order_by(
-        "organization_id", "work_item__due_date", "pk"
-    )
+    ).order_by("organization_id", "work_item__due_date", "pk")
     owed: dict[int, list[PendingReport]] = defaultdict(list)
-    for assignment in assignments:
-        item = assignment.work_item
-        for period in by_plan_year.get((item.key_task.plan_id, item.year), ()):
-            report = latest.get((assignment.pk, period.pk))
-            if report is not None and report.state in DONE_STATES:
-                continue
-            owed[assignment.organization_id].append(
-                PendingReport(assignment, period, report, today)
-            )
+    for assignment, period, report in report_slots(assignments=assignments, periods=periods):
+        if report is not None and report.state in DONE_STATES:
+            continue
+        owed[assignment.organization_id].append(PendingReport(assignment, period, report, today))
     for items in owed.values():
         items.sort(key=lambda i: (i.period.deadline, i.assignment.work_item.due_date, i.key))
     return dict(owed)

@@ -1,6 +1,7 @@
 """Reads for the officers' and reviewers' pages; all rows come through the scoping API."""
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 
 from plan.models import Indicator
@@ -13,12 +14,50 @@ from .models import Assignment, IndicatorValue, ProgressReport, ReportingPeriod
 DUE_SOON_DAYS = 7
 
 
+def report_slots(*, assignments, periods) -> list[tuple]:
+    """(assignment, period, latest revision or None) for every period each assignment is reported
+    for: its plan's periods of its work item's year. Reports are read in one query.
+
+    The officer's page and the reminders both start from this, so they always agree on what is
+    owed. `assignments` is a queryset (used as a subquery), `periods` an ordered list.
+    """
+    by_plan_year: dict[tuple[int, int], list[ReportingPeriod]] = defaultdict(list)
+    for period in periods:
+        by_plan_year[(period.plan_id, period.year)].append(period)
+    assignments = list(assignments.select_related("work_item__key_task", "organization"))
+    latest = {
+        (r.assignment_id, r.period_id): r
+        for r in ProgressReport.objects.filter(
+            assignment__in=[a.pk for a in assignments],
+            period__in=[p.pk for p in periods],
+            is_latest=True,
+        ).only(
+            "pk",
+            "assignment_id",
+            "period_id",
+            "state",
+            "nothing_to_report",
+            "review_comment",
+            "updated_at",
+            "revision",
+        )
+    }
+    return [
+        (assignment, period, latest.get((assignment.pk, period.pk)))
+        for assignment in assignments
+        for period in by_plan_year.get(
+            (assignment.work_item.key_task.plan_id, assignment.work_item.year), ()
+        )
+    ]
+
+
 @dataclass
 class WorkRow:
     assignment: Assignment
     period: ReportingPeriod
     report: ProgressReport | None
-    bucket: str  # overdue, due, returned, draft, submitted, approved, upcoming
+    bucket: str  # overdue, due, returned, draft, submitted
+    today: dt.date
 
     @property
     def days_left(self) -> int:
@@ -28,57 +67,36 @@ class WorkRow:
     def days_late(self) -> int:
         return max(0, -self.days_left)
 
-    today: dt.date = dt.date.min
+
+def _bucket(report: ProgressReport | None, period: ReportingPeriod, today: dt.date) -> str | None:
+    state = report.state if report else None
+    if state == ReportState.APPROVED:
+        return None  # done: nothing to show
+    if state in (ReportState.SUBMITTED, ReportState.RETURNED):
+        return state
+    if period.deadline < today:
+        return "overdue"
+    if period.deadline <= today + dt.timedelta(days=DUE_SOON_DAYS):
+        return "due"
+    return "draft" if report else None
 
 
 def my_work(*, user, today: dt.date, limit: int = 500) -> dict[str, list[WorkRow]]:
     """What the user's organisations have to report: overdue, due within 7 days, returned, drafts."""
-    assignments = list(
-        Assignment.objects.restrict(user, Action.REPORT)
-        .select_related("work_item__key_task", "organization")
-        .order_by("work_item__due_date", "pk")[:limit]
-    )
-    plans = {a.work_item.key_task.plan_id for a in assignments}
-    years = {a.work_item.year for a in assignments}
-    periods = list(
-        ReportingPeriod.objects.filter(
-            plan_id__in=plans,
-            year__in=years,
-            starts_on__lte=today + dt.timedelta(days=DUE_SOON_DAYS),
-        ).order_by("starts_on")
-    )
-    latest = {
-        (r.assignment_id, r.period_id): r
-        for r in ProgressReport.objects.filter(assignment__in=assignments, is_latest=True).only(
-            "pk", "assignment_id", "period_id", "state", "review_comment", "updated_at", "revision"
-        )
-    }
+    assignments = Assignment.objects.restrict(user, Action.REPORT).order_by(
+        "work_item__due_date", "pk"
+    )[:limit]
+    periods = ReportingPeriod.objects.filter(
+        plan_id__in=assignments.values("work_item__key_task__plan_id"),
+        starts_on__lte=today + dt.timedelta(days=DUE_SOON_DAYS),
+    ).order_by("starts_on")
     buckets: dict[str, list[WorkRow]] = {
-        k: [] for k in ("overdue", "due", "returned", "draft", "submitted", "approved")
+        k: [] for k in ("overdue", "due", "returned", "draft", "submitted")
     }
-    for assignment in assignments:
-        for period in periods:
-            if (
-                period.plan_id != assignment.work_item.key_task.plan_id
-                or period.year != assignment.work_item.year
-            ):
-                continue
-            report = latest.get((assignment.pk, period.pk))
-            state = report.state if report else None
-            if state == ReportState.APPROVED:
-                bucket = "approved"
-            elif state == ReportState.SUBMITTED:
-                bucket = "submitted"
-            elif state == ReportState.RETURNED:
-                bucket = "returned"
-            elif period.deadline < today:
-                bucket = "overdue"
-            elif period.deadline <= today + dt.timedelta(days=DUE_SOON_DAYS):
-                bucket = "due"
-            else:
-                bucket = "draft" if report else None
-            if bucket:
-                buckets[bucket].append(WorkRow(assignment, period, report, bucket, today))
+    for assignment, period, report in report_slots(assignments=assignments, periods=list(periods)):
+        bucket = _bucket(report, period, today)
+        if bucket:
+            buckets[bucket].append(WorkRow(assignment, period, report, bucket, today))
     return buckets
 
 
