@@ -545,8 +545,10 @@ def _quarter(year: int, q: int) -> tuple[dt.date, dt.date]:
     return start, end
 
 
-def write_plans(writer: Writer, tree: Tree, config: Config, work_items_per_plan: int) -> PlanData:
-    years = list(range(config.start_year, config.end_year + 1))
+def write_plan_skeletons(
+    writer: Writer, tree: Tree, config: Config, *, groups_per_plan: int, title: str
+) -> dict[int, int]:
+    """One plan per province with its task groups; returns plan id by province index."""
     plan_of = {p: p + 1 for p in range(config.provinces)}
     writer.write(
         Plan,
@@ -556,7 +558,7 @@ def write_plans(writer: Writer, tree: Tree, config: Config, work_items_per_plan:
                 plan_of[p],
                 f"bench-plan-{p + 1:02d}",
                 node.id,
-                f"{node.name}“十四五”发展规划（基准测试）",
+                f"{node.name}“十四五”发展规划（{title}）",
                 f"{node.name}规划",
                 config.start_year,
                 config.end_year,
@@ -565,11 +567,19 @@ def write_plans(writer: Writer, tree: Tree, config: Config, work_items_per_plan:
         ),
     )
     groups = [
-        (p * TASK_GROUPS_PER_PLAN + g + 1, plan_of[p], g + 1, f"（{g + 1}）", f"任务组{g + 1}")
+        (p * groups_per_plan + g + 1, plan_of[p], g + 1, f"（{g + 1}）", f"任务组{g + 1}")
         for p in range(config.provinces)
-        for g in range(TASK_GROUPS_PER_PLAN)
+        for g in range(groups_per_plan)
     ]
     writer.write(TaskGroup, ["id", "plan_id", "number", "label", "title"], groups)
+    return plan_of
+
+
+def write_plans(writer: Writer, tree: Tree, config: Config, work_items_per_plan: int) -> PlanData:
+    years = list(range(config.start_year, config.end_year + 1))
+    plan_of = write_plan_skeletons(
+        writer, tree, config, groups_per_plan=TASK_GROUPS_PER_PLAN, title="基准测试"
+    )
     key_task_id = {}
     rows = []
     for p in range(config.provinces):
@@ -737,29 +747,9 @@ def write_rollup_plans(writer: Writer, tree: Tree, config: Config, rng) -> PlanD
     """One plan per province: 7 task groups, 31 key tasks, 5–10 annual work items a task,
     quarterly periods and the two indicators of ROLLUP_INDICATORS."""
     years = list(range(config.start_year, config.end_year + 1))
-    plan_of = {p: p + 1 for p in range(config.provinces)}
-    writer.write(
-        Plan,
-        ["id", "code", "organization_id", "title", "short_title", "start_year", "end_year"],
-        (
-            (
-                plan_of[p],
-                f"bench-plan-{p + 1:02d}",
-                node.id,
-                f"{node.name}“十四五”发展规划（汇总基准）",
-                f"{node.name}规划",
-                config.start_year,
-                config.end_year,
-            )
-            for p, node in enumerate(tree.provinces)
-        ),
+    plan_of = write_plan_skeletons(
+        writer, tree, config, groups_per_plan=ROLLUP_GROUPS, title="汇总基准"
     )
-    groups = [
-        (p * ROLLUP_GROUPS + g + 1, plan_of[p], g + 1, f"（{g + 1}）", f"任务组{g + 1}")
-        for p in range(config.provinces)
-        for g in range(ROLLUP_GROUPS)
-    ]
-    writer.write(TaskGroup, ["id", "plan_id", "number", "label", "title"], groups)
     key_task_id, rows = {}, []
     for p in range(config.provinces):
         for k in range(ROLLUP_KEY_TASKS):
