@@ -7,7 +7,7 @@ from guardian.models import UserObjectPermissionBase
 from treebeard.mp_tree import MP_Node, MP_NodeManager
 
 from qhsta.models import TimeStampedModel
-from qhsta.scoping import Action, Scope, ScopedMPNodeQuerySet, ScopedQuerySet
+from qhsta.scoping import Scope, ScopedMPNodeQuerySet, ScopedQuerySet
 
 from .choices import AccessEventKind, OrganizationKind, Role
 
@@ -16,18 +16,10 @@ class AccountManager(UserManager.from_queryset(ScopedQuerySet)):
     pass
 
 
-class OrganizationManager(MP_NodeManager):
+class OrganizationManager(MP_NodeManager.from_queryset(ScopedMPNodeQuerySet)):
     def get_queryset(self):
+        # treebeard's manager builds its own queryset class; keep the tree order, add scoping
         return ScopedMPNodeQuerySet(self.model, using=self._db).order_by("path")
-
-    def restrict(self, user, action=Action.VIEW):
-        return self.get_queryset().restrict(user, action)
-
-    def visible_to(self, user):
-        return self.get_queryset().visible_to(user)
-
-    def editable_by(self, user, action=Action.REPORT):
-        return self.get_queryset().editable_by(user, action)
 
 
 class Organization(MP_Node):

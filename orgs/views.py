@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView, View
 from django.views.generic.detail import SingleObjectMixin
 
-from qhsta.scoping import Action
+from qhsta.scoping import Action, ancestor_paths
 from qhsta.scoping.views import ScopedViewMixin
 
 from . import services
@@ -41,7 +41,7 @@ class OrganizationDetailView(ScopedViewMixin, DetailView):
             **super().get_context_data(**kwargs),
             "children": organization_children(organization=org, user=user),
             "ancestors": Organization.objects.restrict(user).filter(
-                path__in=[org.path[:end] for end in range(4, len(org.path), 4)]
+                path__in=ancestor_paths(org.path)
             ),
             "roles": memberships_managed(user=user).filter(organization=org).select_related("user"),
         }

@@ -29,7 +29,7 @@ from django.db import transaction
 
 from orgs.models import Organization
 from plan.models import Indicator, KeyTask, Plan
-from qhsta.scoping import STEPLEN
+from qhsta.scoping import ancestor_paths
 from tasks import services
 from tasks.choices import AssignmentRole, PeriodKind, ProgressStatus
 from tasks.models import ReportingPeriod, WorkItem
@@ -328,8 +328,8 @@ class _Writer:
         self.returned = 0
 
     def reporter(self, org: Organization):
-        for end in range(len(org.path), 0, -STEPLEN):
-            node = self.by_path.get(org.path[:end])
+        for path in reversed(ancestor_paths(org.path, include_self=True)):
+            node = self.by_path.get(path)
             if node is not None and REPORTERS.get(node.code) in self.users:
                 return self.users[REPORTERS[node.code]]
         return self.users[ADMIN]

@@ -28,6 +28,7 @@ from django.utils.dateparse import parse_datetime
 
 from orgs.models import Organization
 from plan.models import Indicator, KeyTask, Plan
+from qhsta.scoping import ancestor_paths
 
 from .models import (
     IndicatorRollup,
@@ -145,8 +146,7 @@ def _ancestor_match(path: str, ancestor: str) -> str:
 def _ancestor_ids(organization: Organization | None):
     if organization is None:
         return None
-    path = organization.path
-    paths = [path[:end] for end in range(4, len(path) + 1, 4)]
+    paths = ancestor_paths(organization.path, include_self=True)
     return [0, *Organization.objects.filter(path__in=paths).values_list("pk", flat=True)]
 
 

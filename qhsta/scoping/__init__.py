@@ -23,6 +23,12 @@ from treebeard.mp_tree import MP_NodeQuerySet
 STEPLEN = 4  # django-treebeard's default: every tree level adds four characters to a path
 
 
+def ancestor_paths(path: str, *, include_self: bool = False) -> list[str]:
+    """The paths of the organisations above the one at `path`, root first."""
+    end = len(path) + (STEPLEN if include_self else 0)
+    return [path[:i] for i in range(STEPLEN, end, STEPLEN)]
+
+
 class Action(StrEnum):
     VIEW = "view"
     REPORT = "report"
@@ -62,7 +68,7 @@ class UserScope:
 
     def lineage_q(self, lookup: str) -> Q:
         """Rows of an organisation inside a granted subtree or above one (its ancestors)."""
-        ancestors = {p[:end] for p in self.paths for end in range(STEPLEN, len(p), STEPLEN)}
+        ancestors = {a for p in self.paths for a in ancestor_paths(p)}
         return self.subtree_q(lookup) | Q(**{f"{lookup}__in": sorted(ancestors)})
 
 
@@ -167,9 +173,7 @@ class ScopedMPNodeQuerySet(ScopedQuerySetMixin, MP_NodeQuerySet):
 def user_can(user, action: Action, obj) -> bool:
     """Whether `user` may `action` the saved object `obj`: one query, remembered for the request
     like the scopes it comes from (a bulk import asks the same question for every row)."""
-    if user is None or not user.is_authenticated:
-        return type(obj)._default_manager.restrict(user, action).filter(pk=obj.pk).exists()
-    answers = user.__dict__.setdefault("_qhsta_can", {})
+    answers = user.__dict__.setdefault("_qhsta_can", {}) if user is not None else {}
     key = (action, type(obj)._meta.label, obj.pk)
     if key not in answers:
         answers[key] = type(obj)._default_manager.restrict(user, action).filter(pk=obj.pk).exists()
