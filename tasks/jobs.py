@@ -45,6 +45,24 @@ def recompute_chain(self, work_item_id: int, period_id: int, organization_id: in
     return "ok"
 
 
+@shared_task(bind=True, max_retries=5, default_retry_delay=30)
+def recompute_indicator(self, indicator_id: int, period_id: int, organization_id: int) -> str:
+    """Recompute one indicator's rollups after a register fed a value (tasks.feeds); an upsert,
+    safe to run again. A row deleted meanwhile makes the job return."""
+    from orgs.models import Organization
+    from plan.models import Indicator
+
+    from .models import ReportingPeriod
+    from .rollups import rollup_indicator
+
+    indicator = Indicator.objects.filter(pk=indicator_id).first()
+    period = ReportingPeriod.objects.filter(pk=period_id).first()
+    if indicator is None or period is None:
+        return "gone"
+    rollup_indicator(indicator, period, Organization.objects.filter(pk=organization_id).first())
+    return "ok"
+
+
 @shared_task
 def recompute_all() -> int:
     """Nightly full recompute of every started period (beat)."""

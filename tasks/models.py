@@ -527,8 +527,22 @@ class RollupRequest(models.Model):
     """Outbox: a chain to recompute, written in the transaction that changed its inputs and
     published to the broker after commit (or by the relay job when the broker was down)."""
 
+    # a report's chain (work item set), or one indicator fed by a register (indicator set)
     work_item = models.ForeignKey(
-        WorkItem, verbose_name=_("work item"), on_delete=models.CASCADE, related_name="+"
+        WorkItem,
+        verbose_name=_("work item"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    indicator = models.ForeignKey(
+        "plan.Indicator",
+        verbose_name=_("indicator"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     period = models.ForeignKey(
         ReportingPeriod, verbose_name=_("period"), on_delete=models.CASCADE, related_name="+"
@@ -548,6 +562,13 @@ class RollupRequest(models.Model):
         verbose_name_plural = _("rollup requests")
         ordering = ["created_at"]
         indexes = [models.Index(fields=["published_at"], name="rollup_request_pending")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(work_item__isnull=False) | models.Q(indicator__isnull=False),
+                name="rollup_request_subject",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.work_item_id} · {self.period_id} · {self.organization_id}"
+        subject = self.work_item_id or f"indicator {self.indicator_id}"
+        return f"{subject} · {self.period_id} · {self.organization_id}"

@@ -626,6 +626,23 @@ def rollup_chain(
             _indicators(plan, period, now, indicator_ids, org_ids)
 
 
+def rollup_indicator(indicator: Indicator, period: ReportingPeriod, organization=None) -> None:
+    """Recompute one indicator's rollups for a period, for all organisations and for
+    `organization` and its ancestors: what a value fed by a register (tasks.feeds) can change."""
+    plan = Plan.objects.get(pk=indicator.plan_id)
+    with transaction.atomic():
+        _indicators(plan, period, timezone.now(), [indicator.pk], _ancestor_ids(organization))
+
+
+def rollup_mark_indicator_stale(indicator_id: int, period, organization=None) -> int:
+    """Flag one indicator's rows of the period that a recompute would rewrite."""
+    rows = IndicatorRollup.objects.filter(period=period, indicator_id=indicator_id, stale=False)
+    org_ids = _ancestor_ids(organization)
+    if org_ids is not None:
+        rows = rows.filter(org_key__in=org_ids)
+    return rows.update(stale=True, stale_since=timezone.now())
+
+
 def rollup_mark_stale(work_item: WorkItem, period: ReportingPeriod, organization=None) -> int:
     """Flag the rows a chain recompute would rewrite, until it has run."""
     task = KeyTask.objects.get(pk=work_item.key_task_id)
@@ -671,12 +688,18 @@ def rollup_correcting(report) -> None:
     rollup_enqueue(report.assignment.work_item_id, report.period_id, report.organization_id)
 
 
-def rollup_enqueue(work_item_id: int, period_id: int, organization_id: int) -> None:
-    """Write an outbox row in the current transaction and publish it after commit."""
+def rollup_enqueue(
+    work_item_id: int | None, period_id: int, organization_id: int, indicator_id: int | None = None
+) -> None:
+    """Write an outbox row (a report's chain, or one fed indicator) in the current transaction
+    and publish it after commit."""
     from .models import RollupRequest
 
     request = RollupRequest.objects.create(
-        work_item_id=work_item_id, period_id=period_id, organization_id=organization_id
+        work_item_id=work_item_id,
+        indicator_id=indicator_id,
+        period_id=period_id,
+        organization_id=organization_id,
     )
     transaction.on_commit(lambda: rollup_publish(request.pk))
 
@@ -685,25 +708,26 @@ def rollup_publish(request_id: int) -> bool:
     """Send one outbox row to the broker; on failure flag its chain stale and leave it pending."""
     import logging
 
-    from .jobs import recompute_chain
+    from .jobs import recompute_chain, recompute_indicator
     from .models import RollupRequest
 
     request = RollupRequest.objects.filter(pk=request_id, published_at__isnull=True).first()
     if request is None:
         return True
     RollupRequest.objects.filter(pk=request_id).update(attempts=models.F("attempts") + 1)
+    where = {"period_id": request.period_id, "organization_id": request.organization_id}
+    if request.work_item_id:
+        job, kwargs = recompute_chain, {"work_item_id": request.work_item_id, **where}
+    else:
+        job, kwargs = recompute_indicator, {"indicator_id": request.indicator_id, **where}
     try:
-        recompute_chain.apply_async(
-            kwargs={
-                "work_item_id": request.work_item_id,
-                "period_id": request.period_id,
-                "organization_id": request.organization_id,
-            },
-            retry=False,
-        )
+        job.apply_async(kwargs=kwargs, retry=False)
     except Exception:  # the broker is down or hangs: the relay job tries again
         logging.getLogger(__name__).warning("rollup request %s not published", request_id)
-        rollup_mark_stale(request.work_item, request.period, request.organization)
+        if request.work_item_id:
+            rollup_mark_stale(request.work_item, request.period, request.organization)
+        else:
+            rollup_mark_indicator_stale(request.indicator_id, request.period, request.organization)
         return False
     RollupRequest.objects.filter(pk=request_id).update(published_at=timezone.now())
     return True

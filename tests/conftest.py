@@ -32,6 +32,25 @@ def pytest_sessionstart(session):
         pytest.exit(f"CI is set but Redis at {broker} does not answer: {exc}", returncode=3)
 
 
+WORKER_FIXTURES = {"celery_worker", "celery_workers", "private_redis"}
+
+
+@pytest.fixture(autouse=True)
+def eager_jobs(request):
+    """Jobs run in-process, also when CI configures a broker (nothing consumes it outside the
+    worker tests): a test that changes a record sees its rollups move. Tests that start a real
+    worker or a private broker publish for real."""
+    if WORKER_FIXTURES & set(request.fixturenames):
+        yield
+        return
+    from qhsta.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
+
+
 @pytest.fixture
 def reference_orgs(db):
     """The provincial STA and the eight prefecture STAs."""
