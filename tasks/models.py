@@ -497,6 +497,8 @@ class IndicatorRollup(models.Model):
     denominator = models.DecimalField(
         _("denominator"), max_digits=20, decimal_places=6, null=True, blank=True
     )
+    # the sum of the values counted (mean = total / reported): a parent adds its children's up
+    total = models.DecimalField(_("total"), max_digits=24, decimal_places=6, null=True, blank=True)
     reported = models.PositiveIntegerField(_("reported"), default=0)
     expected = models.PositiveIntegerField(_("expected"), default=0)
     missing = models.JSONField(_("missing organisations"), default=list)
@@ -518,6 +520,7 @@ class IndicatorRollup(models.Model):
                 fields=["indicator", "period", "org_key"], name="indicator_rollup_unique"
             ),
         ]
+        indexes = [models.Index(fields=["period", "org_key"], name="indicator_rollup_org")]
 
     def __str__(self) -> str:
         return f"{self.indicator_id} · {self.period_id} · {self.org_key}"

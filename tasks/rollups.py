@@ -61,6 +61,7 @@ INDICATOR_FIELDS = [
     "value",
     "numerator",
     "denominator",
+    "total",
     "reported",
     "expected",
     "missing",
@@ -275,7 +276,9 @@ PARENTS = {
 def _work_item_detail(period, parent_ids, org_ids) -> tuple[str, list]:
     """One row per (work item, organisation or 0, assignment) from the assignment rows: each
     assignment counts for all organisations and for its own organisation and every ancestor."""
-    chain, chain_params = _in("a.work_item_id", parent_ids)
+    chain, chain_params = _in("ca.work_item_id", parent_ids)
+    if chain:  # from the work items' assignments, not from every assignment row of the period
+        chain = f" AND c.subject_id IN (SELECT ca.id FROM tasks_assignment ca WHERE 1 = 1{chain})"
     orgs, org_params = _in("anc.id", org_ids)
     base = (
         "SELECT a.work_item_id AS parent, {org} AS org_key, c.subject_id AS child, "
@@ -363,7 +366,14 @@ def _level(level, plan, period, cfg, now, parent_ids=None, org_ids=None) -> None
     rows = []
     for t in totals:
         kids = sorted(children[(t["parent"], t["org_key"])], key=lambda c: c["child"])
-        missing = sorted({code for c in kids for code in _json(c["missing"])})
+        for c in kids:  # decoded once: a child is read by each organisation above it
+            if "stale_child" not in c:
+                explanation = _json(c["explanation"])
+                c["missing"] = _json(c["missing"])
+                c["stale_child"] = bool(
+                    explanation.get("stale") or explanation.get("stale_children")
+                )
+        missing = sorted({code for c in kids for code in c["missing"]})
         stale_since = [_when(c["stale_since"]) or now for c in kids if c["stale"]]
         rows.append(
             ProgressRollup(
@@ -388,18 +398,12 @@ def _level(level, plan, period, cfg, now, parent_ids=None, org_ids=None) -> None
                             "id": c["child"],
                             "weight": str(_dec(c["weight"])),
                             "progress": None if c["progress"] is None else str(_dec(c["progress"])),
-                            "missing": _json(c["missing"]),
-                            "stale": bool(_json(c["explanation"]).get("stale"))
-                            or bool(_json(c["explanation"]).get("stale_children")),
+                            "missing": c["missing"],
+                            "stale": c["stale_child"],
                         }
                         for c in kids
                     ],
-                    "stale_children": [
-                        c["child"]
-                        for c in kids
-                        if _json(c["explanation"]).get("stale")
-                        or _json(c["explanation"]).get("stale_children")
-                    ],
+                    "stale_children": [c["child"] for c in kids if c["stale_child"]],
                 },
                 computed_at=now,
                 stale=bool(stale_since),
@@ -436,24 +440,26 @@ def _upsert(rows: list[ProgressRollup]) -> None:
 # ---- indicators ----------------------------------------------------------------------------
 
 
-def _indicators(plan, period, now, indicator_ids=None, org_ids=None) -> None:
-    """Each indicator by its own method over the organisations of each subtree: sum, mean, min,
-    max; latest (each organisation's latest approved value up to the period, summed); ratio
-    (numerators and denominators summed separately, then divided; percentages never averaged)."""
-    chain, chain_params = _in("i.id", indicator_ids)
+def _indicator_leaves(
+    plan, period, indicator_ids, where: str, where_params: list
+) -> tuple[str, list]:
+    """Each organisation's own figure: the organisations expected to report an indicator (an
+    assignment of the period's year carries it) and any that did, with the approved value
+    chosen by the indicator's method; `where` narrows the organisations (alias `lo`)."""
     end = _date_param()
-    # candidates: organisations expected to report the indicator, and any that did
-    # (only this plan's indicators, and a chain's, in both halves)
     ours = "SELECT pi.id FROM plan_indicator pi WHERE pi.plan_id = %s"
-    ai_chain, _ = _in("ai.indicator_id", indicator_ids)
+    ai_chain, chain_params = _in("ai.indicator_id", indicator_ids)
     iv_chain, _ = _in("iv.indicator_id", indicator_ids)
     candidates = f"""
         SELECT DISTINCT ai.indicator_id, a.organization_id FROM tasks_assignment_indicators ai
         JOIN tasks_assignment a ON a.id = ai.assignment_id
         JOIN tasks_workitem w ON w.id = a.work_item_id
-        WHERE w.year = %s AND ai.indicator_id IN ({ours}){ai_chain}
+        JOIN orgs_organization lo ON lo.id = a.organization_id
+        WHERE w.year = %s AND ai.indicator_id IN ({ours}){ai_chain} AND {where}
         UNION SELECT iv.indicator_id, iv.organization_id FROM tasks_indicatorvalue iv
-        WHERE iv.period_id = %s AND iv.state = 'approved' AND iv.indicator_id IN ({ours}){iv_chain}"""
+        JOIN orgs_organization lo ON lo.id = iv.organization_id
+        WHERE iv.period_id = %s AND iv.state = 'approved' AND iv.indicator_id IN ({ours})
+          {iv_chain} AND {where}"""
     chosen = f"""
         SELECT v.id FROM tasks_indicatorvalue v
         JOIN tasks_reportingperiod vp ON vp.id = v.period_id
@@ -472,96 +478,86 @@ def _indicators(plan, period, now, indicator_ids=None, org_ids=None) -> None:
         WHERE cv.indicator_id = i.id AND cv.organization_id = x.organization_id
           AND cv.period_id = %s AND cv.state <> 'approved' AND cr.revision > 1
           AND cr.is_latest = %s"""
-    detail = f"""
+    sql = f"""
         SELECT i.id AS indicator_id, i.aggregation, i.unit, x.organization_id, o.code, o.path,
                iv.value, iv.numerator, iv.denominator, iv.period_id AS value_period,
                ({correction}) AS correction_id
         FROM ({candidates}) x
         JOIN plan_indicator i ON i.id = x.indicator_id
         JOIN orgs_organization o ON o.id = x.organization_id
-        LEFT JOIN tasks_indicatorvalue iv ON iv.id = ({chosen})
-        WHERE i.plan_id = %s{chain}"""
-    detail_params = [period.pk, True, period.year, plan.pk, *chain_params]
-    detail_params += [period.pk, plan.pk, *chain_params]
-    detail_params += [period.pk, period.ends_on, period.pk, plan.pk]
-    detail_params += chain_params
-    orgs, org_params = _in("anc.id", org_ids)
-    # One query, the detail computed once: each organisation's row for all organisations and
-    # for each subtree it is in, with the indicator's figures over that subtree (window sums).
-    agg = """
-        SELECT d.*, {org} AS org_key, d.aggregation AS method,
-               COUNT(*) OVER g AS expected, COUNT(d.value_period) OVER g AS reported,
-               SUM(d.value) OVER g AS v_sum, AVG(d.value) OVER g AS v_mean,
-               MIN(d.value) OVER g AS v_min, MAX(d.value) OVER g AS v_max,
-               SUM(d.numerator) OVER g AS num, SUM(d.denominator) OVER g AS den
-        FROM detail d {join} WHERE 1 = 1 {orgs}
-        WINDOW g AS (PARTITION BY d.indicator_id{group})"""
-    per_org = agg.format(
-        org="anc.id",
-        join=f"JOIN orgs_organization anc ON {_ancestor_match('d.path', 'anc')}",
-        orgs=orgs,
-        group=", anc.id",
-    )
-    everyone = agg.format(org="0", join="", orgs="", group="")
-    include_all = org_ids is None or 0 in org_ids
+        LEFT JOIN tasks_indicatorvalue iv ON iv.id = ({chosen})"""
+    params = [period.pk, True, period.year, plan.pk, *chain_params, *where_params]
+    params += [period.pk, plan.pk, *chain_params, *where_params]
+    return sql, [*params, period.pk, period.ends_on, period.pk]
+
+
+def _indicator_level(plan, period, now, indicator_ids, *, depth=None, org_id=None) -> None:
+    """One level of the organisation tree, in one query: each organisation's figure of each
+    indicator from its own value and its direct children's stored figures (sums of values,
+    numerators, denominators and counts; min of mins, max of maxes) — so a province's figure
+    comes from its prefectures' the same way. `depth`: every organisation at that depth (a full
+    recompute, deepest first); `org_id`: one organisation (a chain, up its ancestors); neither:
+    all organisations (org_key 0) from the top-level ones."""
+    _, chain_params = _in("", indicator_ids)
+    if depth is not None:
+        where, where_params = "lo.depth = %s", [depth]
+        parent = "JOIN orgs_organization p ON p.path = substr(o.path, 1, length(o.path) - 4)"
+        parent_where, parent_params = "p.depth = %s", [depth]
+        parent_key = "p.id"
+    elif org_id is not None:
+        where, where_params = "lo.id = %s", [org_id]
+        parent = (
+            "JOIN orgs_organization p ON o.depth = p.depth + 1 "
+            "AND o.path BETWEEN p.path || '0000' AND p.path || 'ZZZZ'"
+        )
+        parent_where, parent_params = "p.id = %s", [org_id]
+        parent_key = "p.id"
+    else:
+        where, where_params = "1 = 0", []
+        parent, parent_where, parent_params, parent_key = "", "o.depth = 1", [], "0"
+    leaves, leaf_params = _indicator_leaves(plan, period, indicator_ids, where, where_params)
+    r_chain, _ = _in("r.indicator_id", indicator_ids)
     sql = f"""
-        WITH detail AS ({detail})
+        WITH leaf AS ({leaves})
         SELECT s.*, CASE s.method
-            WHEN 'sum' THEN s.v_sum WHEN 'latest' THEN s.v_sum WHEN 'mean' THEN s.v_mean
-            WHEN 'min' THEN s.v_min WHEN 'max' THEN s.v_max
-            WHEN 'ratio' THEN CASE WHEN s.den > 0 THEN s.num * 1.0 / s.den
+            WHEN 'sum' THEN s.t_sum WHEN 'latest' THEN s.t_sum
+            WHEN 'mean' THEN s.t_sum * 1.0 / NULLIF(s.t_reported, 0)
+            WHEN 'min' THEN s.t_min WHEN 'max' THEN s.t_max
+            WHEN 'ratio' THEN CASE WHEN s.t_den > 0 THEN s.t_num * 1.0 / s.t_den
                 * CASE WHEN s.unit = '%%' THEN 100 ELSE 1 END END
             END AS t_value
-        FROM ({per_org}{" UNION ALL " + everyone if include_all else ""}) s"""
-    params = [*detail_params, *org_params]
+        FROM (
+            SELECT d.*, SUM(d.expected) OVER g AS t_expected,
+                   SUM(d.reported) OVER g AS t_reported, SUM(d.v_sum) OVER g AS t_sum,
+                   MIN(d.v_min) OVER g AS t_min, MAX(d.v_max) OVER g AS t_max,
+                   SUM(d.num) OVER g AS t_num, SUM(d.den) OVER g AS t_den
+            FROM (
+                SELECT l.indicator_id, l.aggregation AS method, l.unit,
+                       l.organization_id AS parent, 0 AS subtree, l.code, l.path,
+                       1 AS expected,
+                       CASE WHEN l.value_period IS NULL THEN 0 ELSE 1 END AS reported,
+                       l.value AS v_sum, l.value AS v_min, l.value AS v_max, l.value AS own_value,
+                       l.numerator AS num, l.denominator AS den, l.value_period, l.correction_id,
+                       NULL AS c_stale, NULL AS c_stale_since, NULL AS c_missing
+                FROM leaf l
+                UNION ALL
+                SELECT r.indicator_id, r.method, i.unit, {parent_key} AS parent, 1 AS subtree,
+                       o.code, o.path, r.expected, r.reported, r.total, r.value, r.value,
+                       r.value, r.numerator, r.denominator, NULL, NULL, r.stale, r.stale_since,
+                       r.missing
+                FROM tasks_indicatorrollup r
+                JOIN orgs_organization o ON o.id = r.org_key
+                {parent}
+                JOIN plan_indicator i ON i.id = r.indicator_id
+                WHERE r.period_id = %s AND i.plan_id = %s AND {parent_where}{r_chain}
+            ) d WINDOW g AS (PARTITION BY d.indicator_id, d.parent)
+        ) s"""
+    params = [*leaf_params, period.pk, plan.pk, *parent_params, *chain_params]
     groups = defaultdict(list)
-    for d in sorted(_fetch(sql, params), key=lambda d: d["path"]):
-        groups[d["indicator_id"], d["org_key"]].append(d)
+    for d in sorted(_fetch(sql, params), key=lambda d: (d["path"], d["subtree"])):
+        groups[d["indicator_id"], d["parent"]].append(d)
     corrections = _corrections_since(d["correction_id"] for kids in groups.values() for d in kids)
-    rows = []
-    for kids in groups.values():
-        t = {**kids[0], "value": kids[0]["t_value"]}
-        missing = [d["code"] for d in kids if d["value_period"] is None]
-        ratio = t["method"] == "ratio"
-        correcting = [corrections[d["correction_id"]] for d in kids if d["correction_id"]]
-        rows.append(
-            IndicatorRollup(
-                indicator_id=t["indicator_id"],
-                period=period,
-                org_key=t["org_key"],
-                organization_id=t["org_key"] or None,
-                value=_dec(t["value"], MILLIONTH),
-                numerator=_dec(t["num"], MILLIONTH) if ratio else None,
-                denominator=_dec(t["den"], MILLIONTH) if ratio else None,
-                reported=t["reported"],
-                expected=t["expected"],
-                missing=missing,
-                method=t["method"],
-                explanation={
-                    "method": t["method"],
-                    "zero_denominator": bool(
-                        ratio and t["reported"] and not t["value"] and not t["den"]
-                    ),
-                    "children": [
-                        {
-                            "organization": d["code"],
-                            "value": _str(d["value"]),
-                            "numerator": _str(d["numerator"]),
-                            "denominator": _str(d["denominator"]),
-                            "period": d["value_period"],
-                            "missing": d["value_period"] is None,
-                            "stale": d["value_period"] is not None
-                            and d["value_period"] != period.pk,
-                            "correction": d["correction_id"],
-                        }
-                        for d in kids
-                    ],
-                },
-                computed_at=now,
-                stale=bool(correcting),
-                stale_since=min(correcting) if correcting else None,
-            )
-        )
+    rows = [_indicator_row(period, now, kids, corrections) for kids in groups.values()]
     if rows:
         IndicatorRollup.objects.bulk_create(
             rows,
@@ -569,6 +565,104 @@ def _indicators(plan, period, now, indicator_ids=None, org_ids=None) -> None:
             unique_fields=["indicator", "period", "org_key"],
             update_fields=INDICATOR_FIELDS,
         )
+    gone = IndicatorRollup.objects.filter(period=period, indicator__plan=plan, computed_at__lt=now)
+    if indicator_ids is not None:
+        gone = gone.filter(indicator__in=indicator_ids)
+    if depth is not None:
+        gone = gone.filter(organization__depth=depth)
+    else:
+        gone = gone.filter(org_key=org_id or 0)
+    gone.delete()
+
+
+def _indicator_row(period, now, kids, corrections) -> IndicatorRollup:
+    """A stored figure from its own value and its children's, with the explanation."""
+    t = kids[0]
+    ratio = t["method"] == "ratio"
+    missing = []
+    children = []
+    stale_since = []
+    for d in kids:
+        if d["subtree"]:
+            missing += _json(d["c_missing"]) or []
+            if d["c_stale"]:
+                stale_since.append(_when(d["c_stale_since"]) or now)
+            children.append(
+                {
+                    "organization": d["code"],
+                    "subtree": True,
+                    "value": _str(d["own_value"]),
+                    "numerator": _str(d["num"]),
+                    "denominator": _str(d["den"]),
+                    "reported": d["reported"],
+                    "expected": d["expected"],
+                    "missing": not d["reported"],
+                    "stale": bool(d["c_stale"]),
+                }
+            )
+            continue
+        if d["value_period"] is None:
+            missing.append(d["code"])
+        if d["correction_id"]:
+            stale_since.append(corrections[d["correction_id"]])
+        children.append(
+            {
+                "organization": d["code"],
+                "value": _str(d["own_value"]),
+                "numerator": _str(d["num"]),
+                "denominator": _str(d["den"]),
+                "period": d["value_period"],
+                "missing": d["value_period"] is None,
+                "stale": d["value_period"] is not None and d["value_period"] != period.pk,
+                "correction": d["correction_id"],
+            }
+        )
+    org_key = 0 if t["parent"] == 0 else t["parent"]
+    return IndicatorRollup(
+        indicator_id=t["indicator_id"],
+        period=period,
+        org_key=org_key,
+        organization_id=org_key or None,
+        value=_dec(t["t_value"], MILLIONTH),
+        numerator=_dec(t["t_num"], MILLIONTH) if ratio else None,
+        denominator=_dec(t["t_den"], MILLIONTH) if ratio else None,
+        total=None if ratio else _dec(t["t_sum"], MILLIONTH),
+        reported=t["t_reported"],
+        expected=t["t_expected"],
+        missing=missing,
+        method=t["method"],
+        explanation={
+            "method": t["method"],
+            "zero_denominator": bool(
+                ratio and t["t_reported"] and t["t_value"] is None and not t["t_den"]
+            ),
+            "children": children,
+        },
+        computed_at=now,
+        stale=bool(stale_since),
+        stale_since=min(stale_since) if stale_since else None,
+    )
+
+
+def _indicators(plan, period, now, indicator_ids=None, organization=None) -> None:
+    """Each indicator by its own method, bottom-up over the organisation tree: sum, mean, min,
+    max; latest (each organisation's latest approved value up to the period, summed); ratio
+    (numerators and denominators summed separately, then divided; percentages never averaged).
+    With `organization`, only its row and its ancestors' change (a chain: constant work); else
+    every level, deepest first, each read by the one above."""
+    if organization is None:
+        depth = Organization.objects.aggregate(d=models.Max("depth"))["d"] or 0
+        for level in range(depth, 0, -1):
+            _indicator_level(plan, period, now, indicator_ids, depth=level)
+    else:
+        paths = ancestor_paths(organization.path, include_self=True)
+        for org_id in (
+            Organization.objects.filter(path__in=paths)
+            .order_by("-depth")
+            .values_list("pk", flat=True)
+        ):
+            _indicator_level(plan, period, now, indicator_ids, org_id=org_id)
+    _indicator_level(plan, period, now, indicator_ids)
 
 
 def _str(value):
@@ -623,7 +717,7 @@ def rollup_chain(
             _level(RollupLevel.GROUP, plan, period, cfg, now, [task.group_id], org_ids)
             _level(RollupLevel.PLAN, plan, period, cfg, now, [plan.pk], org_ids)
         if indicator_ids:
-            _indicators(plan, period, now, indicator_ids, org_ids)
+            _indicators(plan, period, now, indicator_ids, organization)
 
 
 def rollup_indicator(indicator: Indicator, period: ReportingPeriod, organization=None) -> None:
@@ -631,7 +725,7 @@ def rollup_indicator(indicator: Indicator, period: ReportingPeriod, organization
     `organization` and its ancestors: what a value fed by a register (tasks.feeds) can change."""
     plan = Plan.objects.get(pk=indicator.plan_id)
     with transaction.atomic():
-        _indicators(plan, period, timezone.now(), [indicator.pk], _ancestor_ids(organization))
+        _indicators(plan, period, timezone.now(), [indicator.pk], organization)
 
 
 def rollup_mark_indicator_stale(indicator_id: int, period, organization=None) -> int:

@@ -212,8 +212,17 @@ def test_indicator_methods(rollup_world):
     assert irow(ind["max"], q2, xn).value == D(20)
     latest = irow(ind["latest"], q2)
     assert latest.value == D(12)  # 9 (Q2) + 3 carried from Q1
-    stale = {c["organization"]: c["stale"] for c in latest.explanation["children"]}
-    assert stale == {"xining": False, "xining-datong": True, "haixi": False}
+    # each figure explains itself by its own value and its direct children's figures
+    assert [c["organization"] for c in latest.explanation["children"]] == ["qhsta"]
+    city = irow(ind["latest"], q2, xn).explanation["children"]
+    assert [(c["organization"], c["value"], c.get("subtree", False)) for c in city] == [
+        ("xining", "9", False),
+        ("xining-datong", "3", True),
+    ]
+    county = irow(ind["latest"], q2, dt_).explanation["children"]
+    assert [(c["organization"], c["stale"], c["period"]) for c in county] == [
+        ("xining-datong", True, q1.pk)  # carried from Q1
+    ]
     assert latest.missing == ["haixi"]
     pct = irow(ind["pct"], q2)
     # 101 / 106, not the mean of 50 %, 99 % and 25 %
