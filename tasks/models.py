@@ -452,6 +452,8 @@ class ProgressRollup(models.Model):
     computed_at = models.DateTimeField(_("computed at"))
     stale = models.BooleanField(_("stale"), default=False)
     stale_since = models.DateTimeField(_("stale since"), null=True, blank=True)
+    # a fingerprint of the stored figures: a recompute rewrites only the rows it changes
+    digest = models.CharField(_("digest"), max_length=32, blank=True, editable=False)
 
     scope = Scope(org_path="period__plan__organization__path", shared_down=True)
     objects = ScopedQuerySet.as_manager()
@@ -507,6 +509,8 @@ class IndicatorRollup(models.Model):
     computed_at = models.DateTimeField(_("computed at"))
     stale = models.BooleanField(_("stale"), default=False)
     stale_since = models.DateTimeField(_("stale since"), null=True, blank=True)
+    # a fingerprint of the stored figures: a recompute rewrites only the rows it changes
+    digest = models.CharField(_("digest"), max_length=32, blank=True, editable=False)
 
     scope = Scope(org_path="period__plan__organization__path", shared_down=True)
     objects = ScopedQuerySet.as_manager()

@@ -15,10 +15,17 @@ A row is stale while a figure it rests on may change without it: flagged by the 
 waiting for the broker (rollup_mark_stale), and computed so while a correction of the approved
 report it uses is open (the approved revision still counts until the correction is approved);
 a row resting on a stale row below is stale too, since the earliest of them. A full recompute
-deletes the period's rows it did not write (assignments, work items or organisations gone).
+deletes the period's rows it did not produce (assignments, work items or organisations gone).
+
+Indicators are aggregated up the organisation tree: an organisation's figure comes from its own
+value and its direct children's stored figures, so a chain recomputes one path of the tree.
+Rows are written only where a figure changed (a digest of each row's figures is stored with it),
+so a nightly recompute of unchanged data reads and compares but does not rewrite.
 """
 
 import datetime as dt
+import hashlib
+import json
 from collections import defaultdict
 from decimal import Decimal
 
@@ -31,6 +38,7 @@ from plan.models import Indicator, KeyTask, Plan
 from qhsta.scoping import ancestor_paths
 
 from .models import (
+    Assignment,
     IndicatorRollup,
     ProgressReport,
     ProgressRollup,
@@ -154,7 +162,7 @@ def _ancestor_ids(organization: Organization | None):
 # ---- levels --------------------------------------------------------------------------------
 
 
-def _assignment_level(plan, period, cfg, now, work_item_ids=None) -> None:
+def _assignment_level(plan, period, cfg, now, work_item_ids=None) -> list[dict]:
     chain, chain_params = _in("w.id", work_item_ids)
     start, end = f"{_date_param()}", f"{_date_param()}"
     scope = (
@@ -225,12 +233,12 @@ def _assignment_level(plan, period, cfg, now, work_item_ids=None) -> None:
         correcting_since = corrections.get(r["correction_id"])
         missing = [] if r["progress"] is not None else [r["org_code"]]
         rows.append(
-            ProgressRollup(
-                period=period,
+            dict(
+                period_id=period.pk,
                 level=RollupLevel.ASSIGNMENT,
                 subject_id=r["subject_id"],
                 org_key=0,
-                organization=None,
+                organization_id=None,
                 progress=_dec(r["progress"]),
                 expected_progress=_dec(max(0, min(100, r["expected_progress"]))),
                 status=r["status"],
@@ -253,7 +261,13 @@ def _assignment_level(plan, period, cfg, now, work_item_ids=None) -> None:
                 stale_since=correcting_since,
             )
         )
-    _upsert(rows)
+    existing = ProgressRollup.objects.filter(period=period, level=RollupLevel.ASSIGNMENT)
+    if work_item_ids is not None:
+        existing = existing.filter(
+            subject_id__in=Assignment.objects.filter(work_item__in=work_item_ids).values("pk")
+        )
+    _store(ProgressRollup, PROGRESS_KEY, PROGRESS_FIELDS, rows, existing, _full(work_item_ids, now))
+    return rows
 
 
 # How each level above assignments finds its children: (child level, child → parent SQL, weight)
@@ -273,6 +287,20 @@ PARENTS = {
 }
 
 
+def _stale_child(explanation: str) -> str:
+    """Whether a child row rests on a figure from an earlier period, read from its explanation
+    in the database (its `stale` flag, or stale children of its own)."""
+    if connection.vendor == "sqlite":
+        return (
+            f"(COALESCE(json_extract({explanation}, '$.stale'), 0) = 1 "
+            f"OR COALESCE(json_array_length({explanation}, '$.stale_children'), 0) > 0)"
+        )
+    return (
+        f"(COALESCE(({explanation} ->> 'stale')::boolean, false) "
+        f"OR COALESCE(jsonb_array_length({explanation} -> 'stale_children'), 0) > 0)"
+    )
+
+
 def _work_item_detail(period, parent_ids, org_ids) -> tuple[str, list]:
     """One row per (work item, organisation or 0, assignment) from the assignment rows: each
     assignment counts for all organisations and for its own organisation and every ancestor."""
@@ -283,7 +311,7 @@ def _work_item_detail(period, parent_ids, org_ids) -> tuple[str, list]:
     base = (
         "SELECT a.work_item_id AS parent, {org} AS org_key, c.subject_id AS child, "
         "c.weight, c.progress, c.expected_progress, c.reported, c.expected, c.missing, "
-        "c.explanation, c.stale, c.stale_since "
+        f"{_stale_child('c.explanation')} AS stale_child, c.stale, c.stale_since "
         "FROM tasks_progressrollup c JOIN tasks_assignment a ON a.id = c.subject_id "
         "{join} WHERE c.period_id = %s AND c.level = 'assignment' AND c.org_key = 0"
     )
@@ -311,7 +339,8 @@ def _upper_detail(level, period, parent_ids, org_ids) -> tuple[str, list]:
     orgs, org_params = _in("c.org_key", org_ids)
     sql = (
         "SELECT m.parent, c.org_key, c.subject_id AS child, m.weight, c.progress, "
-        "c.expected_progress, c.reported, c.expected, c.missing, c.explanation, c.stale, "
+        "c.expected_progress, c.reported, c.expected, c.missing, "
+        f"{_stale_child('c.explanation')} AS stale_child, c.stale, "
         "c.stale_since "
         f"FROM tasks_progressrollup c JOIN ({mapping}) m ON m.child = c.subject_id "
         f"WHERE c.period_id = %s AND c.level = %s{chain}{orgs}"
@@ -319,7 +348,7 @@ def _upper_detail(level, period, parent_ids, org_ids) -> tuple[str, list]:
     return sql, [period.pk, child_level, *chain_params, *org_params]
 
 
-def _level(level, plan, period, cfg, now, parent_ids=None, org_ids=None) -> None:
+def _level(level, plan, period, cfg, now, parent_ids=None, org_ids=None) -> list[dict]:
     if level == RollupLevel.WORK_ITEM:
         detail, params = _work_item_detail(period, parent_ids, org_ids)
         method = "weighted_mean_by_role"
@@ -367,17 +396,14 @@ def _level(level, plan, period, cfg, now, parent_ids=None, org_ids=None) -> None
     for t in totals:
         kids = sorted(children[(t["parent"], t["org_key"])], key=lambda c: c["child"])
         for c in kids:  # decoded once: a child is read by each organisation above it
-            if "stale_child" not in c:
-                explanation = _json(c["explanation"])
+            if not isinstance(c["missing"], list):
                 c["missing"] = _json(c["missing"])
-                c["stale_child"] = bool(
-                    explanation.get("stale") or explanation.get("stale_children")
-                )
+                c["stale_child"] = bool(c["stale_child"])
         missing = sorted({code for c in kids for code in c["missing"]})
         stale_since = [_when(c["stale_since"]) or now for c in kids if c["stale"]]
         rows.append(
-            ProgressRollup(
-                period=period,
+            dict(
+                period_id=period.pk,
                 level=level,
                 subject_id=t["parent"],
                 org_key=t["org_key"],
@@ -410,7 +436,13 @@ def _level(level, plan, period, cfg, now, parent_ids=None, org_ids=None) -> None
                 stale_since=min(stale_since) if stale_since else None,
             )
         )
-    _upsert(rows)
+    existing = ProgressRollup.objects.filter(period=period, level=level)
+    if parent_ids is not None:
+        existing = existing.filter(subject_id__in=parent_ids)
+    if org_ids is not None:
+        existing = existing.filter(org_key__in=org_ids)
+    _store(ProgressRollup, PROGRESS_KEY, PROGRESS_FIELDS, rows, existing, _full(org_ids, now))
+    return rows
 
 
 def _child_level(level) -> str:
@@ -420,21 +452,75 @@ def _child_level(level) -> str:
 
 
 def _json(value):
-    if isinstance(value, str):
-        import json
-
-        return json.loads(value)
-    return value
+    return json.loads(value) if isinstance(value, str) else value
 
 
-def _upsert(rows: list[ProgressRollup]) -> None:
-    if rows:
-        ProgressRollup.objects.bulk_create(
-            rows,
-            update_conflicts=True,
-            unique_fields=["period", "level", "subject_id", "org_key"],
-            update_fields=PROGRESS_FIELDS,
+PROGRESS_KEY = ["period_id", "level", "subject_id", "org_key"]
+INDICATOR_KEY = ["indicator_id", "period_id", "org_key"]
+JSON_COLUMNS = {"missing", "explanation"}
+
+
+def _digest(row: dict, columns: list[str]) -> str:
+    figures = json.dumps([row[c] for c in columns], default=str)
+    return hashlib.blake2b(figures.encode(), digest_size=16).hexdigest()
+
+
+def _store(model, key: list[str], fields: list[str], rows: list[dict], existing, now=None):
+    """Write the computed rows that differ from the stored ones (a fingerprint of each row's
+    figures is stored with it), many to an INSERT … ON CONFLICT DO UPDATE statement: unchanged
+    figures are neither sent nor rewritten. `existing` is the stored rows these replace; with
+    `now`, those of them older than this run that it did not produce are deleted."""
+    columns = key + [
+        f"{name}_id" if name == "organization" else name for name in fields if name not in key
+    ]
+    figures = [c for c in columns if c not in key and c != "computed_at"]
+    stored = {
+        tuple(values): (pk, digest, computed_at)
+        for pk, digest, computed_at, *values in existing.values_list(
+            "pk", "digest", "computed_at", *key
         )
+    }
+    changed = []
+    for row in rows:
+        row["digest"] = _digest(row, figures)
+        before = stored.get(tuple(row[k] for k in key))
+        if before is None or before[1] != row["digest"]:
+            changed.append(row)
+    _upsert_rows(model, key, [*columns, "digest"], changed)
+    if now is not None:
+        produced = {tuple(row[k] for k in key) for row in rows}
+        gone = [
+            pk
+            for values, (pk, _digest, computed_at) in stored.items()
+            if values not in produced and computed_at < now
+        ]
+        if gone:
+            model.objects.filter(pk__in=gone).delete()
+
+
+def _upsert_rows(model, key: list[str], columns: list[str], rows: list[dict]) -> None:
+    if not rows:
+        return
+    ops, quote = connection.ops, connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    head = f"INSERT INTO {table} ({', '.join(map(quote, columns))}) VALUES "
+    update = ", ".join(f"{quote(c)} = EXCLUDED.{quote(c)}" for c in columns if c not in key)
+    tail = f" ON CONFLICT ({', '.join(map(quote, key))}) DO UPDATE SET {update}"
+    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+
+    def adapt(name, value):
+        if name in JSON_COLUMNS:
+            return json.dumps(value)
+        if name in ("computed_at", "stale_since"):
+            return ops.adapt_datetimefield_value(value)
+        return value
+
+    size = 500 if connection.vendor == "sqlite" else 2000
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), size):
+            batch = rows[start : start + size]
+            params = [adapt(c, row[c]) for row in batch for c in columns]
+            cursor.execute(head + ", ".join([one] * len(batch)) + tail, params)
 
 
 # ---- indicators ----------------------------------------------------------------------------
@@ -558,24 +644,17 @@ def _indicator_level(plan, period, now, indicator_ids, *, depth=None, org_id=Non
         groups[d["indicator_id"], d["parent"]].append(d)
     corrections = _corrections_since(d["correction_id"] for kids in groups.values() for d in kids)
     rows = [_indicator_row(period, now, kids, corrections) for kids in groups.values()]
-    if rows:
-        IndicatorRollup.objects.bulk_create(
-            rows,
-            update_conflicts=True,
-            unique_fields=["indicator", "period", "org_key"],
-            update_fields=INDICATOR_FIELDS,
-        )
-    gone = IndicatorRollup.objects.filter(period=period, indicator__plan=plan, computed_at__lt=now)
+    gone = IndicatorRollup.objects.filter(period=period, indicator__plan=plan)
     if indicator_ids is not None:
         gone = gone.filter(indicator__in=indicator_ids)
     if depth is not None:
         gone = gone.filter(organization__depth=depth)
     else:
         gone = gone.filter(org_key=org_id or 0)
-    gone.delete()
+    _store(IndicatorRollup, INDICATOR_KEY, INDICATOR_FIELDS, rows, gone, now)
 
 
-def _indicator_row(period, now, kids, corrections) -> IndicatorRollup:
+def _indicator_row(period, now, kids, corrections) -> dict:
     """A stored figure from its own value and its children's, with the explanation."""
     t = kids[0]
     ratio = t["method"] == "ratio"
@@ -618,9 +697,9 @@ def _indicator_row(period, now, kids, corrections) -> IndicatorRollup:
             }
         )
     org_key = 0 if t["parent"] == 0 else t["parent"]
-    return IndicatorRollup(
+    return dict(
         indicator_id=t["indicator_id"],
-        period=period,
+        period_id=period.pk,
         org_key=org_key,
         organization_id=org_key or None,
         value=_dec(t["t_value"], MILLIONTH),
@@ -675,23 +754,20 @@ def _str(value):
 def rollup_full(plan: Plan, period: ReportingPeriod) -> None:
     """Recompute every rollup of a plan for one period, level by level."""
     cfg, now = settings_for(plan), timezone.now()
-    # Every row of a level is written with `now`; older ones, of subjects or organisations gone
-    # since, are deleted before the level above reads them (a chain running meanwhile writes
-    # later than `now`, so its rows stay).
+    # The rows of a level that this run did not produce (subjects or organisations gone since)
+    # are deleted before the level above reads them; a chain running meanwhile writes later
+    # than `now`, so its rows stay (tasks.rollups._store).
     with transaction.atomic():
         _assignment_level(plan, period, cfg, now)
-        _sweep(period, RollupLevel.ASSIGNMENT, now)
         for level in (RollupLevel.WORK_ITEM, RollupLevel.KEY_TASK, RollupLevel.GROUP):
             _level(level, plan, period, cfg, now)
-            _sweep(period, level, now)
         _level(RollupLevel.PLAN, plan, period, cfg, now, parent_ids=[plan.pk])
-        _sweep(period, RollupLevel.PLAN, now)
         _indicators(plan, period, now)
-        IndicatorRollup.objects.filter(period=period, computed_at__lt=now).delete()
 
 
-def _sweep(period, level, now) -> None:
-    ProgressRollup.objects.filter(period=period, level=level, computed_at__lt=now).delete()
+def _full(narrowed, now):
+    """A level computed for all its organisations also deletes its rows it did not produce."""
+    return now if narrowed is None else None
 
 
 def rollup_chain(
@@ -734,7 +810,7 @@ def rollup_mark_indicator_stale(indicator_id: int, period, organization=None) ->
     org_ids = _ancestor_ids(organization)
     if org_ids is not None:
         rows = rows.filter(org_key__in=org_ids)
-    return rows.update(stale=True, stale_since=timezone.now())
+    return rows.update(stale=True, stale_since=timezone.now(), digest="")
 
 
 def rollup_mark_stale(work_item: WorkItem, period: ReportingPeriod, organization=None) -> int:
@@ -753,14 +829,14 @@ def rollup_mark_stale(work_item: WorkItem, period: ReportingPeriod, organization
         rows = ProgressRollup.objects.filter(period=period, level=level, subject_id__in=ids)
         if org_ids is not None and level != RollupLevel.ASSIGNMENT:
             rows = rows.filter(org_key__in=org_ids)
-        count += rows.filter(stale=False).update(stale=True, stale_since=now)
+        count += rows.filter(stale=False).update(stale=True, stale_since=now, digest="")
     indicators = IndicatorRollup.objects.filter(
         period=period,
         indicator__in=Indicator.objects.filter(assignments__work_item=work_item).values("pk"),
     )
     if org_ids is not None:
         indicators = indicators.filter(org_key__in=org_ids)
-    count += indicators.filter(stale=False).update(stale=True, stale_since=now)
+    count += indicators.filter(stale=False).update(stale=True, stale_since=now, digest="")
     return count
 
 
