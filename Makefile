@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench setup system-deps data lint format messages check clean
+.PHONY: run test bench setup system-deps data lint format messages check clean backup restore load faults
 
 ## Everything installed, migrated, plan and demo data loaded, portal on http://127.0.0.1:8000/
 run: setup data
@@ -19,6 +19,23 @@ test: setup system-deps
 ## Benchmarks on PostgreSQL (BENCH_DATABASE_URL, default: the local server); figures go to the README
 bench: setup
 	$(PY) -m bench
+
+## Backup of the database and evidence files with a checksum manifest (BACKUP_DIR, default var/backups/)
+backup: setup
+	$(PY) manage.py backup $(BACKUP_DIR)
+
+## Restore an archive: make restore ARCHIVE=var/backups/qhsta-backup-….tar [RESTORE_FLAGS=--replace]
+restore: setup
+	@test -n "$(ARCHIVE)" || { echo "usage: make restore ARCHIVE=path/to/qhsta-backup-….tar"; exit 2; }
+	$(PY) manage.py restore $(RESTORE_FLAGS) "$(ARCHIVE)"
+
+## Load test over loopback: gunicorn on the national-scale bench data, locust headless (load/README in the README)
+load: setup
+	$(PY) load/run.py
+
+## Fault tests with the full counts (PostgreSQL and Redis needed; `make test` runs reduced counts)
+faults: setup
+	QHSTA_FAULTS=full $(PY) -m pytest tests/faults -v -p no:cacheprovider
 
 setup: $(VENV)/.installed node_modules/.installed
 

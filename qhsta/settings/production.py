@@ -33,3 +33,30 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Structured logs: one JSON object per line on stdout (LOG_FORMAT=plain for a human at a console).
+if env("LOG_FORMAT", default="json") == "json":
+    from qhsta.logging import json_logging
+
+    LOGGING = json_logging(env("LOG_LEVEL", default="INFO"))
+# Celery keeps Django's logging (JSON) instead of installing its own handlers.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Celery queues: rollups and mail have workers of their own (docker-compose.yml, deploy/), so a
+# slow mail server never holds up a rollup and the rollup workers scale on their own. Any other
+# job goes to the default queue "celery", which the rollups workers consume as well.
+CELERY_TASK_ROUTES = {
+    "tasks.jobs.recompute_chain": {"queue": "rollups"},
+    "tasks.jobs.recompute_indicator": {"queue": "rollups"},
+    "tasks.jobs.recompute_all": {"queue": "rollups"},
+    "tasks.jobs.relay_rollup_requests": {"queue": "rollups"},
+    "tasks.jobs.send_report_reminders": {"queue": "mail"},
+}
+
+# Outgoing mail (report reminders): the office's SMTP relay.
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
