@@ -29,7 +29,7 @@ def _arguments(argv=None) -> argparse.Namespace:
     parser.add_argument(
         "part",
         nargs="?",
-        choices=["all", "lists", "rollups"],
+        choices=["all", "lists", "rollups", "dashboard", "api"],
         default="all",
         help="run only the scoped lists or only the rollups (default: both)",
     )
@@ -60,6 +60,9 @@ def _arguments(argv=None) -> argparse.Namespace:
     parser.add_argument("--worker", type=int, metavar="REPORTS", help=argparse.SUPPRESS)
     parser.add_argument("--rollup-worker", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--rollup-memory-worker", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--api-worker", type=int, help=argparse.SUPPRESS)  # bench/api.py
+    parser.add_argument("--dashboard-iterations", type=int, default=50)
+    parser.add_argument("--dashboard-worker", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
@@ -90,8 +93,24 @@ def main(argv=None) -> int:
         return worker(args)
     if args.rollup_worker is not None:
         return rollup_worker(args)
+    if args.api_worker is not None:
+        from .api import worker as api_worker
+
+        return api_worker(args)
+    if args.part == "api":
+        from .api import run as api_run
+
+        return api_run(args, _machine())
     if args.rollup_memory_worker is not None:
         return rollup_memory_worker(args)
+    if args.dashboard_worker is not None:
+        from .dashboard import worker as dashboard_worker
+
+        return dashboard_worker(args)
+    if args.part == "dashboard":
+        from .dashboard import run as dashboard_run
+
+        return dashboard_run(args)
     url = db.database_url()
     if db.ensure_database(url):
         print(f"created database {db._parts(url)['dbname']}")
@@ -186,6 +205,15 @@ def main(argv=None) -> int:
         print(rollup_text(results["rollups"]))
     print(f"wall time {wall:.0f} s")
     print("written:", ", ".join(str(p) for p in written))
+    if args.part == "all":
+        from .dashboard import run as dashboard_run
+
+        if dashboard_run(args):
+            return 1
+    if args.part == "all":
+        from .api import run as api_run
+
+        api_run(args, machine)  # the API page: bench/results/latest-api.*
     if args.part in ("all", "lists") and not results["checks"]["queries_constant"]:
         return 1
     return 0

@@ -278,17 +278,6 @@ WORK_ITEMS: tuple[DemoItem, ...] = (
     ),
 )
 
-# The literacy survey's results, reported with each prefecture's fourth-quarter report:
-# (people with basic science literacy, people surveyed).
-LITERACY_SURVEY = {
-    ("xining", 2024): (392, 4000),
-    ("haixi", 2024): (246, 3000),
-    ("haidong", 2024): (221, 3200),
-    ("xining", 2025): (436, 4000),
-    ("haixi", 2025): (279, 3000),
-    ("haidong", 2025): (246, 3200),
-}
-
 RETURN_COMMENTS = (
     "进展描述过于笼统,请补充本季度完成的具体活动、参与人数和佐证材料。",
     "完成比例与上季度相比没有变化,请说明原因并提出下一步措施。",
@@ -353,17 +342,9 @@ class _Writer:
         return data
 
     def values(self, spec: DemoAssignment, item: DemoItem, quarter: int, step: str) -> list:
-        survey = LITERACY_SURVEY.get((spec.org, item.year))
-        if not (spec.literacy and self.literacy and quarter == 4 and survey and step != "D"):
-            return []
-        numerator, denominator = survey
-        return [
-            services.ValueInput(
-                indicator=self.literacy,
-                numerator=Decimal(numerator),
-                denominator=Decimal(denominator),
-            )
-        ]
+        """No figure is typed for the literacy indicator the prefectures carry: the survey
+        register (sciencepop) feeds it, so it is not entered twice."""
+        return []
 
     def write(self, assignment, spec: DemoAssignment, item: DemoItem, period, quarter, step):
         if step == "-":

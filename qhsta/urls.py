@@ -6,6 +6,7 @@ from django.views.i18n import set_language
 
 from plan.views import PublicIndicatorListView
 from qhsta import views
+from qhsta.api import views as api_views
 from qhsta.scoping.views import scope_exempt
 
 urlpatterns = [
@@ -24,8 +25,14 @@ urlpatterns = [
     path("i18n/setlang/", scope_exempt("sets the language")(set_language), name="set_language"),
     path("public/", PublicIndicatorListView.as_view(), name="public_indicators"),
     path("plan/", include("plan.urls")),
+    path("dashboard/", include("dashboard.urls")),
     path("", include("orgs.urls")),
     path("", include("tasks.urls")),
+    path("sciencepop/", include("sciencepop.urls")),
+    path("thinktank/", include("thinktank.urls")),
+    path("societies/", include("societies.urls")),
     path("api/v1/", include("qhsta.api_urls")),
+    path("api/schema/", api_views.SchemaView.as_view(), name="api_schema"),
+    path("api/docs/", api_views.ApiDocsView.as_view(), name="api_docs"),
     path("admin/", admin.site.urls),
 ]

@@ -23,6 +23,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "knox",
+    "qhsta.api",
     "guardian",
     "treebeard",
     "simple_history",
@@ -34,6 +38,7 @@ INSTALLED_APPS = [
     "societies",
     "sciencepop",
     "thinktank",
+    "dashboard",
 ]
 
 MIDDLEWARE = [
@@ -109,6 +114,7 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap", BASE_DIR / "node_modules/bootstrap/dist"),
     ("vendor/htmx", BASE_DIR / "node_modules/htmx.org/dist"),
     ("vendor/echarts", BASE_DIR / "node_modules/echarts/dist"),
+    ("vendor/swagger-ui", BASE_DIR / "node_modules/swagger-ui-dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -160,6 +166,17 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "tasks.jobs.relay_rollup_requests",
         "schedule": 60.0,
     },
+    # County venue coverage: a new year's values and counties added to the tree (venue changes
+    # feed their county at once), before the nightly recompute.
+    "feed-venue-coverage": {
+        "task": "sciencepop.jobs.feed_venue_coverage",
+        "schedule": crontab(hour=2, minute=0),
+    },
+    # Council shares: members' joining and leaving dates take effect on their day.
+    "refresh-council-shares": {
+        "task": "societies.jobs.refresh_council_shares",
+        "schedule": crontab(hour=2, minute=5),
+    },
 }
 
 # Login throttling (django-axes): after 5 failures an account is locked for 15 minutes.
@@ -181,12 +198,48 @@ ANONYMOUS_USER_NAME = None
 PLAN_DATA_FILE = BASE_DIR / "plan" / "data" / "qhsta-14th.yaml"
 
 REST_FRAMEWORK = {
+    # Session first: a request without valid credentials answers 403, as it always has.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
+        "qhsta.api.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["qhsta.scoping.permissions.ScopedPermission"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "qhsta.api.pagination.ApiPagination",
     "PAGE_SIZE": 100,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "qhsta.api.errors.exception_handler",
+    # Per token (a browser session: per user) and per anonymous address; see qhsta/api/throttles.py.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "qhsta.api.throttles.TokenRateThrottle",
+        "qhsta.api.throttles.AnonymousRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env("API_THROTTLE_TOKEN", default="2000/hour"),
+        "anon": env("API_THROTTLE_ANON", default="60/hour"),
+        "token_obtain": env("API_THROTTLE_TOKEN_OBTAIN", default="20/hour"),
+    },
+}
+API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=1000)
+# API tokens (django-rest-knox, hashed, in api.ApiToken): lifetime in days (0: no expiry).
+KNOX_TOKEN_MODEL = "api.ApiToken"  # noqa: S105  (a model name, not a secret)
+REST_KNOX = {"AUTH_HEADER_PREFIX": "Token", "TOKEN_TTL": None}
+API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=365)
+API_TOKENS_PER_USER = env.int("API_TOKENS_PER_USER", default=20)
+# knox's own token table is never used (the model is api.ApiToken), yet its first migration
+# creates it, with a key to auth_user that blocks emptying that table: knox is left unmigrated.
+MIGRATION_MODULES = {"knox": None}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "QHSTA plan portal API",
+    "DESCRIPTION": "REST API v1 of the Qinghai STA plan-management portal: plans, tasks, "
+    "reports, indicators and rollups, scoped to what the client's user may see.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 LOGGING = {

@@ -71,3 +71,12 @@ class Command(BaseCommand):
         )
         for reason in reports.skipped:
             self.stdout.write(self.style.WARNING(f"demo: left out {reason}"))
+        from societies.demo import societies_demo_load  # after the periods it feeds
+
+        self.stdout.write(self.style.SUCCESS(societies_demo_load()))
+        from sciencepop.demo import demo_load as sciencepop_demo_load
+        from thinktank.demo import demo_load as thinktank_demo_load
+
+        science = sciencepop_demo_load()
+        self.stdout.write(self.style.SUCCESS(f"demo: science popularisation {science}"))
+        self.stdout.write(self.style.SUCCESS(f"demo: think tank {thinktank_demo_load()}"))
