@@ -136,7 +136,7 @@ def test_a_third_year_at_the_bottom_starts_the_exit(societies):
     province = EvaluationRound.objects.get(year=2025).organization
     round_2026 = services.evaluation_round_create(actor=admin, organization=province, year=2026)
     assert round_2026.criteria.count() == 5  # carried over from 2025
-    with pytest.raises(ValidationError, match="missing"):
+    with pytest.raises(ValidationError, match="评分不全"):
         services.evaluation_round_close(actor=admin, evaluation_round=round_2026)
     for criterion in round_2026.criteria.all():
         for code, society in societies.items():
@@ -150,7 +150,7 @@ def test_a_third_year_at_the_bottom_starts_the_exit(societies):
     assert computer.status == SocietyStatus.EXITING
     result = EvaluationResult.objects.get(round=round_2026, society=computer)
     assert (result.consecutive_bottom, result.outcome) == (3, "exiting")
-    with pytest.raises(ValidationError, match="closed"):
+    with pytest.raises(ValidationError, match="考评已结束"):
         services.evaluation_score_set(
             actor=admin, criterion=round_2026.criteria.first(), society=computer, score=1
         )

@@ -130,7 +130,7 @@ def test_broker_down_marks_the_indicator_stale_until_the_relay(
 
 def test_bad_figures_are_refused_with_a_message(literacy_world):
     reporting, orgs = literacy_world
-    with pytest.raises(ValidationError, match="numerator and a denominator"):
+    with pytest.raises(ValidationError, match="需要分子和分母"):
         indicator_feed(
             indicator=reporting.literacy,
             organization=orgs["xining"],
