@@ -293,7 +293,9 @@ def rollup_checks(rollups: dict) -> dict:
         "chain_under_50ms": all(ms < ROLLUP_CHAIN_GOAL_MS for ms in chain),
         "chain_median_ms": chain,
         "chain_queries": queries,
-        "chain_queries_constant": max(hi for _, hi in ranges) - min(lo for lo, _ in ranges) <= 1,
+        # a chain reads once per level and once per ancestor of the report's organisation, so
+        # its count varies with the organisation's depth; the most at each size must not grow
+        "chain_queries_constant": max(hi for _, hi in ranges) - min(hi for _, hi in ranges) <= 1,
         "chain_writes": sorted(
             {w for run in runs for w in run["approval"].get("chain_writes", [])}
         ),
@@ -420,7 +422,8 @@ def _rollup_verdict(rollups: dict) -> str:
         f"- Chain recompute after one approval under 50 ms: "
         f"{'yes' if c['chain_under_50ms'] else 'no'} (median {chain}); reads per chain "
         f"{'/'.join(map(str, c['chain_queries']))} — "
-        f"{'independent of the data size' if c['chain_queries_constant'] else 'GROWS with the data'}"
+        f"{'the most at each size the same ±1' if c['chain_queries_constant'] else 'GROWS with the data'}"
+        " (one read a level and one a tree level above the report's organisation)"
         f"; writes {'/'.join(map(str, c.get('chain_writes', [])))} (a statement for each level "
         "whose rows changed; the chain is flagged stale first, so it rewrites all its rows).\n"
         f"- The baseline's work item rows equal those rollup_full stored: "

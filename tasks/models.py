@@ -217,6 +217,12 @@ class ProgressReport(models.Model):
             # scoped lists page by id within an organisation's reports (see make bench)
             models.Index(fields=["organization", "id"], name="report_org_id"),
             models.Index(fields=["state", "is_latest"], name="report_state"),
+            # the review queue: the reports waiting for review in the reviewer's subtree
+            models.Index(
+                fields=["organization", "id"],
+                condition=models.Q(state="submitted", is_latest=True),
+                name="report_waiting_org",
+            ),
         ]
 
     def __str__(self) -> str:
