@@ -461,7 +461,9 @@ class ProgressRollup(models.Model):
     # a fingerprint of the stored figures: a recompute rewrites only the rows it changes
     digest = models.CharField(_("digest"), max_length=32, blank=True, editable=False)
 
-    scope = Scope(org_path="period__plan__organization__path", shared_down=True)
+    # an organisation's subtree figures (and an assignment's) within that subtree; the figures
+    # for all organisations like the plan they belong to
+    scope = Scope(org_path="organization__path", whole_path="period__plan__organization__path")
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
@@ -518,7 +520,9 @@ class IndicatorRollup(models.Model):
     # a fingerprint of the stored figures: a recompute rewrites only the rows it changes
     digest = models.CharField(_("digest"), max_length=32, blank=True, editable=False)
 
-    scope = Scope(org_path="period__plan__organization__path", shared_down=True)
+    # an organisation's subtree figures (and an assignment's) within that subtree; the figures
+    # for all organisations like the plan they belong to
+    scope = Scope(org_path="organization__path", whole_path="period__plan__organization__path")
     objects = ScopedQuerySet.as_manager()
 
     class Meta:

@@ -192,7 +192,7 @@ def _assignment_level(plan, period, cfg, now, work_item_ids=None) -> list[dict]:
     status = _status_sql("d.progress", "d.expected_progress")
     sql = f"""
         SELECT d.*, {status} AS status FROM (
-            SELECT a.id AS subject_id, o.code AS org_code, a.role,
+            SELECT a.id AS subject_id, o.id AS org_id, o.code AS org_code, a.role,
                    CASE WHEN a.role = 'lead' THEN %s ELSE %s END AS weight,
                    lr.percent_complete AS progress,
                    lr.id AS report_id,
@@ -238,7 +238,7 @@ def _assignment_level(plan, period, cfg, now, work_item_ids=None) -> list[dict]:
                 level=RollupLevel.ASSIGNMENT,
                 subject_id=r["subject_id"],
                 org_key=0,
-                organization_id=None,
+                organization_id=r["org_id"],  # whose assignment: scoped to that subtree
                 progress=_dec(r["progress"]),
                 expected_progress=_dec(max(0, min(100, r["expected_progress"]))),
                 status=r["status"],

@@ -122,17 +122,25 @@ class Scope:
         organisation; changing them still needs the action over the organisation itself.
     public: a boolean field; rows where it is true are readable by anyone, logged in or not.
     multi_valued: org_path crosses a to-many relation, so rows are matched by a subquery.
+    whole_path: for rows whose org_path is empty (figures for all organisations of a plan): the
+        lookup to the organisation they belong to, read like a plan's part (shared down).
     """
 
     org_path: str
     shared_down: bool = False
     public: str | None = None
     multi_valued: bool = False
+    whole_path: str | None = None
 
     def q(self, scope: UserScope, action: Action) -> Q:
         if self.shared_down and action == Action.VIEW:
-            return scope.lineage_q(self.org_path)
-        return scope.subtree_q(self.org_path)
+            own = scope.lineage_q(self.org_path)
+        else:
+            own = scope.subtree_q(self.org_path)
+        if self.whole_path is None:
+            return own
+        whole = Scope(org_path=self.whole_path, shared_down=True).q(scope, action)
+        return own | (Q(**{f"{self.org_path}__isnull": True}) & whole)
 
 
 class ScopedQuerySetMixin:

@@ -2,7 +2,7 @@
 indicator values and rollups. Every write goes through tasks.services."""
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from qhsta.api.conditional import ConditionalReadMixin
 from qhsta.api.renderers import CSVRenderer
-from qhsta.scoping import Action, user_scope
+from qhsta.scoping import Action
 from qhsta.scoping.api import ScopedReadOnlyViewSet, ScopedViewSetMixin
 
 from .. import services
@@ -32,7 +32,6 @@ from ..models import (
     ProgressReport,
     ProgressRollup,
     ReportingPeriod,
-    RollupLevel,
     WorkItem,
 )
 from .serializers import (
@@ -376,19 +375,6 @@ class IndicatorValueViewSet(
         )
 
 
-def _rollups_in_scope(queryset, user):
-    """Figures for all organisations, and those of organisations the client sees; an
-    assignment's only when the assignment itself is visible."""
-    scope = user_scope(user, Action.VIEW)
-    if scope.everything:
-        return queryset
-    mine = Q(org_key=0) | scope.subtree_q("organization__path")
-    visible_assignments = Assignment.objects.restrict(user).values("pk")
-    return queryset.filter(mine).filter(
-        ~Q(level=RollupLevel.ASSIGNMENT) | Q(subject_id__in=visible_assignments)
-    )
-
-
 class ProgressRollupViewSet(ConditionalReadMixin, ScopedReadOnlyViewSet):
     """Progress per period of assignments, work items, key tasks, groups and the plan, for all
     organisations (`organization` null) or one organisation's subtree. `?format=csv`."""
@@ -402,9 +388,7 @@ class ProgressRollupViewSet(ConditionalReadMixin, ScopedReadOnlyViewSet):
     change_fields = ("computed_at", "stale_since")
 
     def narrow(self, queryset):
-        return _rollups_in_scope(queryset, self.request.user).select_related(
-            "period", "organization"
-        )
+        return queryset.select_related("period", "organization")
 
 
 class IndicatorRollupViewSet(ConditionalReadMixin, ScopedReadOnlyViewSet):
@@ -421,7 +405,4 @@ class IndicatorRollupViewSet(ConditionalReadMixin, ScopedReadOnlyViewSet):
     csv_columns = IndicatorRollupSerializer.Meta.fields
 
     def narrow(self, queryset):
-        scope = user_scope(self.request.user, Action.VIEW)
-        if not scope.everything:
-            queryset = queryset.filter(Q(org_key=0) | scope.subtree_q("organization__path"))
         return queryset.select_related("indicator", "period", "organization")
