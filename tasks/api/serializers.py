@@ -450,6 +450,18 @@ class ProgressRollupSerializer(serializers.ModelSerializer):
     expected_progress = serializers.DecimalField(
         max_digits=6, decimal_places=2, coerce_to_string=False, read_only=True, allow_null=True
     )
+    missing = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text=_("Codes of the organisations whose figure is missing from this one."),
+    )
+    explanation = serializers.DictField(
+        read_only=True,
+        help_text=_(
+            "How the figure was computed: the method, the children it came from (each with its "
+            "figure, weight, and whether it was missing or stale)."
+        ),
+    )
 
     class Meta:
         model = ProgressRollup
@@ -465,6 +477,8 @@ class ProgressRollupSerializer(serializers.ModelSerializer):
             "status",
             "reported",
             "expected",
+            "missing",
+            "explanation",
             "computed_at",
             "stale",
             "stale_since",
@@ -494,6 +508,18 @@ class IndicatorRollupSerializer(serializers.ModelSerializer):
     value = number(read_only=True, allow_null=True)
     numerator = number(read_only=True, allow_null=True)
     denominator = number(read_only=True, allow_null=True)
+    missing = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text=_("Codes of the organisations whose figure is missing from this one."),
+    )
+    explanation = serializers.DictField(
+        read_only=True,
+        help_text=_(
+            "How the figure was computed: the method, the children it came from (each with its "
+            "figure, weight, and whether it was missing or stale)."
+        ),
+    )
 
     class Meta:
         model = IndicatorRollup
@@ -510,6 +536,8 @@ class IndicatorRollupSerializer(serializers.ModelSerializer):
             "method",
             "reported",
             "expected",
+            "missing",
+            "explanation",
             "computed_at",
             "stale",
             "stale_since",

@@ -386,6 +386,18 @@ class ProgressRollupViewSet(ConditionalReadMixin, ScopedReadOnlyViewSet):
     ordering_fields = ["id", "progress", "computed_at"]
     ordering = ["period_id", "level", "subject_id", "org_key"]
     change_fields = ("computed_at", "stale_since")
+    # the explanation is JSON for clients; a spreadsheet gets the figures and the missing codes
+    csv_columns = [
+        "id",
+        "subject.level",
+        "subject.id",
+        "subject.label",
+        *(
+            f
+            for f in ProgressRollupSerializer.Meta.fields
+            if f not in ("id", "subject", "explanation")
+        ),
+    ]
 
     def narrow(self, queryset):
         return queryset.select_related("period", "organization")
@@ -402,7 +414,7 @@ class IndicatorRollupViewSet(ConditionalReadMixin, ScopedReadOnlyViewSet):
     ordering_fields = ["id", "value", "computed_at"]
     ordering = ["period_id", "indicator_id", "org_key"]
     change_fields = ("computed_at", "stale_since")
-    csv_columns = IndicatorRollupSerializer.Meta.fields
+    csv_columns = [f for f in IndicatorRollupSerializer.Meta.fields if f != "explanation"]
 
     def narrow(self, queryset):
         return queryset.select_related("indicator", "period", "organization")

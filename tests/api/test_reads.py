@@ -125,6 +125,33 @@ def test_csv_for_spreadsheets(leader):
     assert "subject.level" in progress.splitlines()[0]
 
 
+def test_rollups_explain_themselves(leader):
+    """Each figure comes with its explanation and the organisations missing from it, as stored."""
+    from tasks.models import IndicatorRollup, ProgressRollup
+
+    body = leader.get("/api/v1/rollups/?level=key_task&all_organizations=true").json()
+    row = body["results"][0]
+    stored = ProgressRollup.objects.get(pk=row["id"])
+    assert row["explanation"]["method"] == "weighted_mean"
+    assert [c["id"] for c in row["explanation"]["children"]] == [
+        c["id"] for c in stored.explanation["children"]
+    ]
+    assert row["missing"] == stored.missing and isinstance(row["missing"], list)
+    literacy = leader.get(
+        f"/api/v1/indicator-rollups/?indicator={LITERACY}&all_organizations=true"
+    ).json()["results"]
+    figure = next(r for r in literacy if r["value"] is not None)
+    stored = IndicatorRollup.objects.get(pk=figure["id"])
+    assert figure["explanation"]["method"] == "ratio" == figure["method"]
+    assert {c["organization"] for c in figure["explanation"]["children"]} == {
+        c["organization"] for c in stored.explanation["children"]
+    }
+    assert figure["missing"] == stored.missing
+    progress = leader.get("/api/v1/rollups/?level=key_task&format=csv").content.decode()
+    header = progress.lstrip("\ufeff").splitlines()[0].split(",")
+    assert "missing" in header and not any(h.startswith("explanation") for h in header)
+
+
 def test_polling_clients_get_304(leader, demo_reports):
     for url in (
         f"/api/v1/indicators/?code={LITERACY}",
