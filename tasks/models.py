@@ -458,8 +458,6 @@ class ProgressRollup(models.Model):
     computed_at = models.DateTimeField(_("computed at"))
     stale = models.BooleanField(_("stale"), default=False)
     stale_since = models.DateTimeField(_("stale since"), null=True, blank=True)
-    # a fingerprint of the stored figures: a recompute rewrites only the rows it changes
-    digest = models.CharField(_("digest"), max_length=32, blank=True, editable=False)
 
     # an organisation's subtree figures (and an assignment's) within that subtree; the figures
     # for all organisations like the plan they belong to
@@ -517,8 +515,6 @@ class IndicatorRollup(models.Model):
     computed_at = models.DateTimeField(_("computed at"))
     stale = models.BooleanField(_("stale"), default=False)
     stale_since = models.DateTimeField(_("stale since"), null=True, blank=True)
-    # a fingerprint of the stored figures: a recompute rewrites only the rows it changes
-    digest = models.CharField(_("digest"), max_length=32, blank=True, editable=False)
 
     # an organisation's subtree figures (and an assignment's) within that subtree; the figures
     # for all organisations like the plan they belong to

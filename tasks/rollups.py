@@ -1,4 +1,4 @@
-# ruff: noqa: S608  (SQL assembled from constant fragments; every value is a parameter)
+# ruff: noqa: S608  (SQL assembled from constant fragments and int()-checked ids; values are parameters)
 """Progress and indicator rollups: computed in the database one whole level at a time, stored as
 snapshot rows per period (upserted, so running them again gives the same rows).
 
@@ -9,7 +9,7 @@ counting 0; a key task's the mean of its work items weighted by WorkItem.weight;
 plan's the plain mean of their tasks and groups. Every level is computed for all organisations
 (org_key 0) and for each organisation's subtree (org_key = its id): an assignment counts for its
 own organisation and each ancestor (a materialised-path prefix join). Each level reads the rows
-of the level below, so a chain recompute and a full recompute run the same queries.
+of the level below, so a chain recompute and a full recompute run the same statements.
 
 A row is stale while a figure it rests on may change without it: flagged by the chain that is
 waiting for the broker (rollup_mark_stale), and computed so while a correction of the approved
@@ -19,28 +19,23 @@ deletes the period's rows it did not produce (assignments, work items or organis
 
 Indicators are aggregated up the organisation tree: an organisation's figure comes from its own
 value and its direct children's stored figures, so a chain recomputes one path of the tree.
-Rows are written only where a figure changed (a digest of each row's figures is stored with it),
-so a nightly recompute of unchanged data reads and compares but does not rewrite.
-"""
 
-import datetime as dt
-import hashlib
-import json
-from collections import defaultdict
-from decimal import Decimal
+Each level is one statement that computes its rows — figures, missing organisations and the
+explanation (JSON built by the database) — and writes them with INSERT … ON CONFLICT DO UPDATE
+only where a column differs from the stored row: nothing crosses into Python, and a nightly
+recompute of unchanged data reads and compares without rewriting. The SQL is the same on
+PostgreSQL and SQLite but for a few dialect fragments (the `_sql_*` helpers below).
+"""
 
 from django.db import connection, models, transaction
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from orgs.models import Organization
 from plan.models import Indicator, KeyTask, Plan
 from qhsta.scoping import ancestor_paths
 
 from .models import (
-    Assignment,
     IndicatorRollup,
-    ProgressReport,
     ProgressRollup,
     ReportingPeriod,
     RollupLevel,
@@ -48,10 +43,10 @@ from .models import (
     WorkItem,
 )
 
-HUNDREDTH = Decimal("0.01")
-MILLIONTH = Decimal("0.000001")
-PROGRESS_FIELDS = [
-    "organization",
+PROGRESS_KEY = ["period_id", "level", "subject_id", "org_key"]
+PROGRESS_COLUMNS = [
+    *PROGRESS_KEY,
+    "organization_id",
     "progress",
     "expected_progress",
     "status",
@@ -60,12 +55,13 @@ PROGRESS_FIELDS = [
     "expected",
     "missing",
     "explanation",
-    "computed_at",
     "stale",
     "stale_since",
 ]
-INDICATOR_FIELDS = [
-    "organization",
+INDICATOR_KEY = ["indicator_id", "period_id", "org_key"]
+INDICATOR_COLUMNS = [
+    *INDICATOR_KEY,
+    "organization_id",
     "value",
     "numerator",
     "denominator",
@@ -75,7 +71,6 @@ INDICATOR_FIELDS = [
     "missing",
     "method",
     "explanation",
-    "computed_at",
     "stale",
     "stale_since",
 ]
@@ -85,69 +80,153 @@ def settings_for(plan: Plan) -> RollupSettings:
     return RollupSettings.objects.filter(plan=plan).first() or RollupSettings(plan=plan)
 
 
-def _dec(value, quantum=HUNDREDTH):
-    if value is None:
-        return None
-    return Decimal(str(value)).quantize(quantum)
+class _Run:
+    """One recompute of a plan's period: its settings, its time, and the statements' parameters
+    (named: every statement takes the same dictionary)."""
+
+    def __init__(self, plan: Plan, period: ReportingPeriod):
+        self.plan, self.period = plan, period
+        cfg = settings_for(plan)
+        self.now = timezone.now()
+        self.depth = Organization.objects.aggregate(d=models.Max("depth"))["d"] or 1
+        self.params = {
+            "period": period.pk,
+            "plan": plan.pk,
+            "year": period.year,
+            "start": period.ends_on.replace(month=1, day=1),
+            "end": period.ends_on,
+            "lead": float(cfg.lead_weight),
+            "supporting": float(cfg.supporting_weight),
+            "delayed": float(cfg.delayed_gap),
+            "at_risk": float(cfg.at_risk_gap),
+            "now": connection.ops.adapt_datetimefield_value(self.now),
+            "true": True,
+        }
 
 
-def _in(column: str, ids) -> tuple[str, list]:
-    """`AND column IN (…)` for a chain, nothing for a full run."""
-    if ids is None:
-        return "", []
-    ids = list(ids) or [0]
-    return f" AND {column} IN ({', '.join(['%s'] * len(ids))})", ids
+# ---- dialect fragments ---------------------------------------------------------------------
 
 
-def _days(later: str, earlier: str) -> str:
-    if connection.vendor == "sqlite":
-        return f"(julianday({later}) - julianday({earlier}))"
-    return f"(({later})::date - ({earlier})::date)"
+def _pg() -> bool:
+    return connection.vendor == "postgresql"
 
 
-def _date_param() -> str:
-    return "%s" if connection.vendor == "sqlite" else "%s::date"
+def _sql_round(expr: str, places: int) -> str:
+    return f"ROUND(CAST({expr} AS numeric), {places})" if _pg() else f"ROUND({expr}, {places})"
 
 
-def _status_sql(progress: str, expected: str) -> str:
-    """Status from progress against the schedule; %s placeholders: delayed gap, at-risk gap."""
+def _sql_fixed(expr: str, places: int = 2) -> str:
+    """A figure as text with `places` decimals ("45.00"); NULL stays NULL."""
+    if _pg():
+        return f"CAST(ROUND(CAST({expr} AS numeric), {places}) AS text)"
+    return f"CASE WHEN {expr} IS NULL THEN NULL ELSE printf('%%.{places}f', {expr}) END"
+
+
+def _sql_figure(expr: str) -> str:
+    """A figure as text to six decimals at most, trailing zeros dropped ("5.95", "12")."""
+    if _pg():
+        return f"CAST(trim_scale(ROUND(CAST({expr} AS numeric), 6)) AS text)"
+    rounded = f"ROUND({expr}, 6)"
     return (
-        f"CASE WHEN {progress} IS NULL THEN '' "
-        f"WHEN {progress} >= 100 THEN 'completed' "
-        f"WHEN {expected} >= 100 OR {expected} - {progress} >= %s THEN 'delayed' "
-        f"WHEN {expected} - {progress} >= %s THEN 'at_risk' ELSE 'on_track' END"
+        f"CASE WHEN {rounded} = CAST({rounded} AS INTEGER) THEN CAST(CAST({rounded} AS INTEGER) "
+        f"AS TEXT) ELSE CAST({rounded} AS TEXT) END"
     )
 
 
-def _fetch(sql: str, params: list) -> list[dict]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        names = [c[0] for c in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+def _sql_clamp(expr: str) -> str:
+    return f"GREATEST(0, LEAST(100, {expr}))" if _pg() else f"MAX(0, MIN(100, {expr}))"
 
 
-def _when(value):
-    """A datetime read by raw SQL (SQLite gives it naive, or as text, in UTC)."""
-    if isinstance(value, str):
-        value = parse_datetime(value)
-    if value is not None and timezone.is_naive(value):
-        value = timezone.make_aware(value, dt.UTC)
-    return value
+def _sql_object(*pairs: tuple[str, str]) -> str:
+    """A JSON object from constant keys and SQL values."""
+    body = ", ".join(f"'{key}', {value}" for key, value in pairs)
+    return f"jsonb_build_object({body})" if _pg() else f"json_object({body})"
 
 
-def _corrections_since(report_ids) -> dict:
-    """When each open correction (a new revision of an approved report) was started."""
-    ids = {pk for pk in report_ids if pk}
-    if not ids:
-        return {}
-    return dict(ProgressReport.objects.filter(pk__in=ids).values_list("pk", "created_at"))
+def _sql_bool(condition: str) -> str:
+    """A JSON true / false."""
+    if _pg():
+        return f"(CASE WHEN {condition} THEN true ELSE false END)"
+    return f"json(CASE WHEN {condition} THEN 'true' ELSE 'false' END)"
 
 
-def _ancestor_match(path: str, ancestor: str) -> str:
+def _sql_flag(condition: str) -> str:
+    """A boolean column's value."""
+    if _pg():
+        return f"(CASE WHEN {condition} THEN true ELSE false END)"
+    return f"(CASE WHEN {condition} THEN 1 ELSE 0 END)"
+
+
+def _sql_json(expr: str) -> str:
+    """A stored JSON value embedded in another (SQLite keeps JSON as text)."""
+    return expr if _pg() else f"json({expr})"
+
+
+def _sql_array(expr: str | None = None) -> str:
+    """A JSON array of one value, or empty."""
+    if _pg():
+        return f"jsonb_build_array({expr})" if expr else "'[]'::jsonb"
+    return f"json_array({expr})" if expr else "json_array()"
+
+
+def _sql_agg(expr: str, order: str, *, json: bool = False) -> str:
+    """A JSON array of the group's values in `order` (SQLite: in the order its input is sorted,
+    see _sql_sorted)."""
+    if _pg():
+        return f"jsonb_agg({expr} ORDER BY {order})"
+    return f"json_group_array({f'json({expr})' if json else expr})"
+
+
+def _sql_sorted(order: str) -> str:
+    """The ORDER BY of a subquery feeding _sql_agg on SQLite (PostgreSQL orders in the aggregate)."""
+    return "" if _pg() else f" ORDER BY {order}"
+
+
+def _sql_any(condition: str) -> str:
+    return f"bool_or({condition})" if _pg() else f"MAX({condition})"
+
+
+def _sql_elements(column: str, alias: str) -> str:
+    """Join each element of a JSON array of text: `alias.value`, and its position `alias.key`."""
+    if _pg():
+        return (
+            f"CROSS JOIN LATERAL jsonb_array_elements_text({column}) WITH ORDINALITY "
+            f"AS {alias}(value, key)"
+        )
+    return f"CROSS JOIN json_each({column}) AS {alias}"
+
+
+def _sql_differs(a: str, b: str) -> str:
+    return f"{a} IS DISTINCT FROM {b}" if _pg() else f"{a} IS NOT {b}"
+
+
+def _days(later: str, earlier: str) -> str:
+    if _pg():
+        return f"(({later})::date - ({earlier})::date)"
+    return f"(julianday({later}) - julianday({earlier}))"
+
+
+def _in(column: str, ids) -> str:
+    """`AND column IN (…)` for a chain (ids are checked integers), nothing for a full run."""
+    if ids is None:
+        return ""
+    return f" AND {column} IN ({', '.join(str(int(i)) for i in ids) or '0'})"
+
+
+def _status_sql(progress: str, expected: str) -> str:
+    """Status from progress against the schedule, with the plan's gaps."""
+    return (
+        f"CASE WHEN {progress} IS NULL THEN '' "
+        f"WHEN {progress} >= 100 THEN 'completed' "
+        f"WHEN {expected} >= 100 OR {expected} - {progress} >= %(delayed)s THEN 'delayed' "
+        f"WHEN {expected} - {progress} >= %(at_risk)s THEN 'at_risk' ELSE 'on_track' END"
+    )
+
+
+def _ancestor_match(path: str, ancestor: str, depth: int) -> str:
     """`ancestor.path` is `path` or a prefix of it, as exact matches on the paths of every depth
     (treebeard's steplen is 4) so that the unique index on path is used; a prefix longer than
     the path gives the path itself, which only repeats an item of the list."""
-    depth = Organization.objects.aggregate(d=models.Max("depth"))["d"] or 1
     prefixes = ", ".join(f"substr({path}, 1, {4 * n})" for n in range(1, depth + 1))
     return f"{ancestor}.path IN ({prefixes})"
 
@@ -159,16 +238,54 @@ def _ancestor_ids(organization: Organization | None):
     return [0, *Organization.objects.filter(path__in=paths).values_list("pk", flat=True)]
 
 
-# ---- levels --------------------------------------------------------------------------------
+# ---- writing -------------------------------------------------------------------------------
 
 
-def _assignment_level(plan, period, cfg, now, work_item_ids=None) -> list[dict]:
-    chain, chain_params = _in("w.id", work_item_ids)
-    start, end = f"{_date_param()}", f"{_date_param()}"
+def _write(run: _Run, model, key, columns, select: str, sweep: str | None = None) -> None:
+    """Store the rows `select` computes (its columns named as `columns`): inserted, or updated
+    where a column differs from the stored row (unchanged rows are not rewritten and keep their
+    computed_at). With `sweep`, a condition on the table naming the stored rows this level
+    replaces: those of them that `select` did not produce and that are older than this run are
+    deleted (a chain running meanwhile writes later than the run's time, so its rows stay)."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(columns)
+    figures = [c for c in columns if c not in key]
+    update = ", ".join(f"{c} = excluded.{c}" for c in [*figures, "computed_at"])
+    changed = " OR ".join(_sql_differs(f"{table}.{c}", f"excluded.{c}") for c in figures)
+    upsert = (
+        f"INSERT INTO {table} ({names}, computed_at) SELECT {names}, %(now)s FROM {{source}} "
+        f"WHERE 1 = 1 ON CONFLICT ({', '.join(key)}) DO UPDATE SET {update} WHERE {changed}"
+    )
+    gone = (
+        f"DELETE FROM {table} WHERE {sweep} AND computed_at < %(now)s AND NOT EXISTS ("
+        f"SELECT 1 FROM {{source}} WHERE {' AND '.join(f'n.{k} = {table}.{k}' for k in key)})"
+    )
+    with connection.cursor() as cursor:
+        if sweep is None:
+            cursor.execute(upsert.format(source=f"({select}) n"), run.params)
+        elif _pg():  # one statement: the rows computed once, upserted, the others deleted
+            cursor.execute(
+                f"WITH n AS MATERIALIZED ({select}), up AS ({upsert.format(source='n')}) "
+                + gone.format(source="n"),
+                run.params,
+            )
+        else:
+            cursor.execute("DROP TABLE IF EXISTS temp.rollup_new", {})
+            cursor.execute(f"CREATE TEMP TABLE rollup_new AS {select}", run.params)
+            cursor.execute(upsert.format(source="rollup_new n"), run.params)
+            cursor.execute(gone.format(source="rollup_new n"), run.params)
+            cursor.execute("DROP TABLE temp.rollup_new", {})
+
+
+# ---- progress levels -----------------------------------------------------------------------
+
+
+def _assignment_level(run: _Run, work_item_ids=None) -> None:
+    chain = _in("w.id", work_item_ids)
     scope = (
         "FROM tasks_assignment a JOIN tasks_workitem w ON w.id = a.work_item_id "
-        "JOIN plan_keytask k ON k.id = w.key_task_id "
-        f"WHERE k.plan_id = %s AND w.year = %s{chain}"
+        f"JOIN plan_keytask k ON k.id = w.key_task_id "
+        f"WHERE k.plan_id = %(plan)s AND w.year = %(year)s{chain}"
     )
     # each assignment's latest approved report up to the period, once (rn = 1)
     latest = (
@@ -177,23 +294,43 @@ def _assignment_level(plan, period, cfg, now, work_item_ids=None) -> list[dict]:
         ") AS rn FROM tasks_progressreport r "
         "JOIN tasks_reportingperiod rp ON rp.id = r.period_id "
         "WHERE r.state = 'approved' AND r.percent_complete IS NOT NULL "
-        f"AND rp.ends_on <= {end} AND r.assignment_id IN (SELECT a.id {scope})"
+        f"AND rp.ends_on <= %(end)s AND r.assignment_id IN (SELECT a.id {scope})"
     )
     # an open correction of the chosen report: a later, not yet approved revision for its period
     correction = (
         "SELECT MIN(cr.id) FROM tasks_progressreport cr WHERE cr.assignment_id = a.id "
-        "AND cr.is_latest = %s AND cr.state <> 'approved' AND cr.revision > 1 "
+        "AND cr.is_latest = %(true)s AND cr.state <> 'approved' AND cr.revision > 1 "
         "AND cr.period_id = lr.period_id"
     )
     expected = (
-        f"CASE WHEN w.due_date <= {end} THEN 100.0 "
-        f"ELSE 100.0 * {_days(end, start)} / {_days('w.due_date', start)} END"
+        "CASE WHEN w.due_date <= %(end)s THEN 100.0 "
+        f"ELSE 100.0 * {_days('%(end)s', '%(start)s')} / {_days('w.due_date', '%(start)s')} END"
     )
-    status = _status_sql("d.progress", "d.expected_progress")
-    sql = f"""
-        SELECT d.*, {status} AS status FROM (
+    explanation = _sql_object(
+        ("method", "'latest_approved_report'"),
+        ("role", "d.role"),
+        ("organization", "d.org_code"),
+        ("report", "d.report_id"),
+        ("report_period", "d.report_period_id"),
+        ("stale", _sql_bool("d.report_id IS NOT NULL AND d.report_period_id <> %(period)s")),
+        ("missing", _sql_bool("d.progress IS NULL")),
+        ("correction", "d.correction_id"),
+    )
+    select = f"""
+        SELECT %(period)s AS period_id, '{RollupLevel.ASSIGNMENT}' AS level,
+               d.subject_id, 0 AS org_key, d.org_id AS organization_id,
+               {_sql_round("d.progress", 2)} AS progress,
+               {_sql_round(_sql_clamp("d.expected_progress"), 2)} AS expected_progress,
+               {_status_sql("d.progress", "d.expected_progress")} AS status,
+               {_sql_round("d.weight", 2)} AS weight,
+               CASE WHEN d.progress IS NULL THEN 0 ELSE 1 END AS reported, 1 AS expected,
+               CASE WHEN d.progress IS NULL THEN {_sql_array("d.org_code")}
+                    ELSE {_sql_array()} END AS missing,
+               {explanation} AS explanation,
+               {_sql_flag("cr.id IS NOT NULL")} AS stale, cr.created_at AS stale_since
+        FROM (
             SELECT a.id AS subject_id, o.id AS org_id, o.code AS org_code, a.role,
-                   CASE WHEN a.role = 'lead' THEN %s ELSE %s END AS weight,
+                   CASE WHEN a.role = 'lead' THEN %(lead)s ELSE %(supporting)s END AS weight,
                    lr.percent_complete AS progress,
                    lr.id AS report_id,
                    lr.period_id AS report_period_id,
@@ -204,70 +341,13 @@ def _assignment_level(plan, period, cfg, now, work_item_ids=None) -> list[dict]:
             JOIN plan_keytask k ON k.id = w.key_task_id
             JOIN orgs_organization o ON o.id = a.organization_id
             LEFT JOIN ({latest}) lr ON lr.assignment_id = a.id AND lr.rn = 1
-            WHERE k.plan_id = %s AND w.year = %s{chain}
-        ) d"""
-    p_end, p_start = period.ends_on, period.ends_on.replace(month=1, day=1)
-    params = [
-        float(cfg.delayed_gap),
-        float(cfg.at_risk_gap),
-        float(cfg.lead_weight),
-        float(cfg.supporting_weight),
-        True,
-        p_end,
-        p_end,
-        p_start,
-        p_start,
-        p_end,
-        plan.pk,
-        period.year,
-        *chain_params,
-        plan.pk,
-        period.year,
-        *chain_params,
-    ]
-    rows = []
-    fetched = _fetch(sql, params)
-    corrections = _corrections_since(r["correction_id"] for r in fetched)
-    for r in fetched:
-        stale = r["report_id"] is not None and r["report_period_id"] != period.pk
-        correcting_since = corrections.get(r["correction_id"])
-        missing = [] if r["progress"] is not None else [r["org_code"]]
-        rows.append(
-            dict(
-                period_id=period.pk,
-                level=RollupLevel.ASSIGNMENT,
-                subject_id=r["subject_id"],
-                org_key=0,
-                organization_id=r["org_id"],  # whose assignment: scoped to that subtree
-                progress=_dec(r["progress"]),
-                expected_progress=_dec(max(0, min(100, r["expected_progress"]))),
-                status=r["status"],
-                weight=_dec(r["weight"]),
-                reported=0 if missing else 1,
-                expected=1,
-                missing=missing,
-                explanation={
-                    "method": "latest_approved_report",
-                    "role": r["role"],
-                    "organization": r["org_code"],
-                    "report": r["report_id"],
-                    "report_period": r["report_period_id"],
-                    "stale": stale,
-                    "missing": bool(missing),
-                    "correction": r["correction_id"],
-                },
-                computed_at=now,
-                stale=correcting_since is not None,
-                stale_since=correcting_since,
-            )
-        )
-    existing = ProgressRollup.objects.filter(period=period, level=RollupLevel.ASSIGNMENT)
-    if work_item_ids is not None:
-        existing = existing.filter(
-            subject_id__in=Assignment.objects.filter(work_item__in=work_item_ids).values("pk")
-        )
-    _store(ProgressRollup, PROGRESS_KEY, PROGRESS_FIELDS, rows, existing, _full(work_item_ids, now))
-    return rows
+            WHERE k.plan_id = %(plan)s AND w.year = %(year)s{chain}
+        ) d
+        LEFT JOIN tasks_progressreport cr ON cr.id = d.correction_id"""
+    sweep = None
+    if work_item_ids is None:
+        sweep = f"period_id = %(period)s AND level = '{RollupLevel.ASSIGNMENT}'"
+    _write(run, ProgressRollup, PROGRESS_KEY, PROGRESS_COLUMNS, select, sweep)
 
 
 # How each level above assignments finds its children: (child level, child → parent SQL, weight)
@@ -289,282 +369,162 @@ PARENTS = {
 
 def _stale_child(explanation: str) -> str:
     """Whether a child row rests on a figure from an earlier period, read from its explanation
-    in the database (its `stale` flag, or stale children of its own)."""
-    if connection.vendor == "sqlite":
+    (its `stale` flag, or stale children of its own)."""
+    if _pg():
         return (
-            f"(COALESCE(json_extract({explanation}, '$.stale'), 0) = 1 "
-            f"OR COALESCE(json_array_length({explanation}, '$.stale_children'), 0) > 0)"
+            f"(COALESCE(({explanation} ->> 'stale')::boolean, false) "
+            f"OR COALESCE(jsonb_array_length({explanation} -> 'stale_children'), 0) > 0)"
         )
     return (
-        f"(COALESCE(({explanation} ->> 'stale')::boolean, false) "
-        f"OR COALESCE(jsonb_array_length({explanation} -> 'stale_children'), 0) > 0)"
+        f"(COALESCE(json_extract({explanation}, '$.stale'), 0) = 1 "
+        f"OR COALESCE(json_array_length({explanation}, '$.stale_children'), 0) > 0)"
     )
 
 
-def _work_item_detail(period, parent_ids, org_ids) -> tuple[str, list]:
+def _work_item_detail(run: _Run, parent_ids, org_ids) -> str:
     """One row per (work item, organisation or 0, assignment) from the assignment rows: each
     assignment counts for all organisations and for its own organisation and every ancestor."""
-    chain, chain_params = _in("ca.work_item_id", parent_ids)
+    chain = _in("ca.work_item_id", parent_ids)
     if chain:  # from the work items' assignments, not from every assignment row of the period
         chain = f" AND c.subject_id IN (SELECT ca.id FROM tasks_assignment ca WHERE 1 = 1{chain})"
-    orgs, org_params = _in("anc.id", org_ids)
     base = (
         "SELECT a.work_item_id AS parent, {org} AS org_key, c.subject_id AS child, "
         "c.weight, c.progress, c.expected_progress, c.reported, c.expected, c.missing, "
         f"{_stale_child('c.explanation')} AS stale_child, c.stale, c.stale_since "
         "FROM tasks_progressrollup c JOIN tasks_assignment a ON a.id = c.subject_id "
-        "{join} WHERE c.period_id = %s AND c.level = 'assignment' AND c.org_key = 0"
+        "{join} WHERE c.period_id = %(period)s AND c.level = 'assignment' AND c.org_key = 0"
     )
     everyone = base.format(org="0", join="") + chain
     per_org = (
         base.format(
             org="anc.id",
             join="JOIN orgs_organization ao ON ao.id = a.organization_id "
-            f"JOIN orgs_organization anc ON {_ancestor_match('ao.path', 'anc')}",
+            f"JOIN orgs_organization anc ON {_ancestor_match('ao.path', 'anc', run.depth)}",
         )
         + chain
-        + orgs
+        + _in("anc.id", org_ids)
     )
     include_all = org_ids is None or 0 in org_ids
-    sql = per_org + (f" UNION ALL {everyone}" if include_all else "")
-    params = [period.pk, *chain_params, *org_params]
-    if include_all:
-        params += [period.pk, *chain_params]
-    return sql, params
+    return per_org + (f" UNION ALL {everyone}" if include_all else "")
 
 
-def _upper_detail(level, period, parent_ids, org_ids) -> tuple[str, list]:
+def _upper_detail(level, parent_ids, org_ids) -> str:
     child_level, mapping = PARENTS[level]
-    chain, chain_params = _in("m.parent", parent_ids)
-    orgs, org_params = _in("c.org_key", org_ids)
-    sql = (
+    return (
         "SELECT m.parent, c.org_key, c.subject_id AS child, m.weight, c.progress, "
         "c.expected_progress, c.reported, c.expected, c.missing, "
-        f"{_stale_child('c.explanation')} AS stale_child, c.stale, "
-        "c.stale_since "
+        f"{_stale_child('c.explanation')} AS stale_child, c.stale, c.stale_since "
         f"FROM tasks_progressrollup c JOIN ({mapping}) m ON m.child = c.subject_id "
-        f"WHERE c.period_id = %s AND c.level = %s{chain}{orgs}"
+        f"WHERE c.period_id = %(period)s AND c.level = '{child_level}'"
+        f"{_in('m.parent', parent_ids)}{_in('c.org_key', org_ids)}"
     )
-    return sql, [period.pk, child_level, *chain_params, *org_params]
 
 
-def _level(level, plan, period, cfg, now, parent_ids=None, org_ids=None) -> list[dict]:
+def _level(level, run: _Run, parent_ids=None, org_ids=None) -> None:
+    """One level above assignments for its parents (all of the plan's, or a chain's) and
+    organisations: each parent's weighted mean of its children, a missing child counting 0."""
     if level == RollupLevel.WORK_ITEM:
-        detail, params = _work_item_detail(period, parent_ids, org_ids)
-        method = "weighted_mean_by_role"
+        detail = _work_item_detail(run, parent_ids, org_ids)
+        method, child_level = "weighted_mean_by_role", RollupLevel.ASSIGNMENT
+        weight = "COALESCE((SELECT w.weight FROM tasks_workitem w WHERE w.id = t.parent), 1)"
     else:
-        detail, params = _upper_detail(level, period, parent_ids, org_ids)
+        detail = _upper_detail(level, parent_ids, org_ids)
         method = "weighted_mean" if level == RollupLevel.KEY_TASK else "mean"
-    status = _status_sql("s.t_progress", "s.t_expected_progress")
-    # A missing child counts 0 (no evidence of progress); nothing but arithmetic happens here.
-    # One query: the children, each with its parent's totals (window sums over the parent).
-    sql = f"""
-        SELECT s.*, {status} AS t_status FROM (
-            SELECT d.*,
-                   SUM(d.weight * COALESCE(d.progress, 0)) OVER g * 1.0
-                       / NULLIF(SUM(d.weight) OVER g, 0) AS t_progress,
-                   SUM(d.weight * d.expected_progress) OVER g * 1.0
-                       / NULLIF(SUM(d.weight) OVER g, 0) AS t_expected_progress,
-                   SUM(d.reported) OVER g AS t_reported, SUM(d.expected) OVER g AS t_expected
-            FROM ({detail}) d WINDOW g AS (PARTITION BY d.parent, d.org_key)
-        ) s"""
-    children, totals = defaultdict(list), {}
-    for c in _fetch(sql, [float(cfg.delayed_gap), float(cfg.at_risk_gap), *params]):
-        key = (c["parent"], c["org_key"])
-        children[key].append(c)
-        if key not in totals:
-            totals[key] = {
-                "parent": c["parent"],
-                "org_key": c["org_key"],
-                "progress": c["t_progress"],
-                "expected_progress": c["t_expected_progress"],
-                "reported": c["t_reported"],
-                "expected": c["t_expected"],
-                "status": c["t_status"],
-            }
-    totals = list(totals.values())
-    weights = (
-        dict(
-            WorkItem.objects.filter(pk__in=[t["parent"] for t in totals]).values_list(
-                "pk", "weight"
-            )
-        )
-        if level == RollupLevel.WORK_ITEM
-        else {}
+        child_level, weight = PARENTS[level][0], "1"
+    child = _sql_object(
+        ("level", f"'{child_level}'"),
+        ("id", "d.child"),
+        ("weight", _sql_fixed("d.weight")),
+        ("progress", _sql_fixed("d.progress")),
+        ("missing", _sql_json("d.missing")),
+        ("stale", _sql_bool("d.stale_child")),
     )
-    rows = []
-    for t in totals:
-        kids = sorted(children[(t["parent"], t["org_key"])], key=lambda c: c["child"])
-        for c in kids:  # decoded once: a child is read by each organisation above it
-            if not isinstance(c["missing"], list):
-                c["missing"] = _json(c["missing"])
-                c["stale_child"] = bool(c["stale_child"])
-        missing = sorted({code for c in kids for code in c["missing"]})
-        stale_since = [_when(c["stale_since"]) or now for c in kids if c["stale"]]
-        rows.append(
-            dict(
-                period_id=period.pk,
-                level=level,
-                subject_id=t["parent"],
-                org_key=t["org_key"],
-                organization_id=t["org_key"] or None,
-                progress=_dec(t["progress"]),
-                expected_progress=_dec(t["expected_progress"]),
-                status=t["status"] if t["progress"] is not None else "",
-                weight=weights.get(t["parent"], Decimal(1)),
-                reported=t["reported"],
-                expected=t["expected"],
-                missing=missing,
-                explanation={
-                    "method": method,
-                    "missing_counts_as": 0,
-                    "children": [
-                        {
-                            "level": _child_level(level),
-                            "id": c["child"],
-                            "weight": str(_dec(c["weight"])),
-                            "progress": None if c["progress"] is None else str(_dec(c["progress"])),
-                            "missing": c["missing"],
-                            "stale": c["stale_child"],
-                        }
-                        for c in kids
-                    ],
-                    "stale_children": [c["child"] for c in kids if c["stale_child"]],
-                },
-                computed_at=now,
-                stale=bool(stale_since),
-                stale_since=min(stale_since) if stale_since else None,
-            )
+    explanation = _sql_object(
+        ("method", f"'{method}'"),
+        ("missing_counts_as", "0"),
+        ("children", _sql_json("t.children")),
+        ("stale_children", f"COALESCE({_sql_json('t.stale_children')}, {_sql_array()})"),
+    )
+    select = f"""
+        WITH d AS ({detail}),
+        t AS (
+            SELECT d.parent, d.org_key,
+                   SUM(d.weight * COALESCE(d.progress, 0)) * 1.0
+                       / NULLIF(SUM(d.weight), 0) AS progress,
+                   SUM(d.weight * d.expected_progress) * 1.0
+                       / NULLIF(SUM(d.weight), 0) AS expected_progress,
+                   SUM(d.reported) AS reported, SUM(d.expected) AS expected,
+                   {_sql_any("d.stale")} AS stale,
+                   MIN(CASE WHEN d.stale THEN COALESCE(d.stale_since, %(now)s) END)
+                       AS stale_since,
+                   {_sql_agg(child, "d.child", json=True)} AS children,
+                   {_sql_agg("d.child", "d.child")} FILTER (WHERE d.stale_child)
+                       AS stale_children
+            FROM (SELECT * FROM d{_sql_sorted("parent, org_key, child")}) d
+            GROUP BY d.parent, d.org_key
+        ),
+        m AS (
+            SELECT x.parent, x.org_key, {_sql_agg("x.code", "x.code")} AS missing
+            FROM (
+                SELECT DISTINCT d.parent, d.org_key, e.value AS code
+                FROM d {_sql_elements("d.missing", "e")}{_sql_sorted("1, 2, 3")}
+            ) x
+            GROUP BY x.parent, x.org_key
         )
-    existing = ProgressRollup.objects.filter(period=period, level=level)
-    if parent_ids is not None:
-        existing = existing.filter(subject_id__in=parent_ids)
-    if org_ids is not None:
-        existing = existing.filter(org_key__in=org_ids)
-    _store(ProgressRollup, PROGRESS_KEY, PROGRESS_FIELDS, rows, existing, _full(org_ids, now))
-    return rows
-
-
-def _child_level(level) -> str:
-    if level == RollupLevel.WORK_ITEM:
-        return RollupLevel.ASSIGNMENT
-    return PARENTS[level][0]
-
-
-def _json(value):
-    return json.loads(value) if isinstance(value, str) else value
-
-
-PROGRESS_KEY = ["period_id", "level", "subject_id", "org_key"]
-INDICATOR_KEY = ["indicator_id", "period_id", "org_key"]
-JSON_COLUMNS = {"missing", "explanation"}
-
-
-def _digest(row: dict, columns: list[str]) -> str:
-    figures = json.dumps([row[c] for c in columns], default=str)
-    return hashlib.blake2b(figures.encode(), digest_size=16).hexdigest()
-
-
-def _store(model, key: list[str], fields: list[str], rows: list[dict], existing, now=None):
-    """Write the computed rows that differ from the stored ones (a fingerprint of each row's
-    figures is stored with it), many to an INSERT … ON CONFLICT DO UPDATE statement: unchanged
-    figures are neither sent nor rewritten. `existing` is the stored rows these replace; with
-    `now`, those of them older than this run that it did not produce are deleted."""
-    columns = key + [
-        f"{name}_id" if name == "organization" else name for name in fields if name not in key
-    ]
-    figures = [c for c in columns if c not in key and c != "computed_at"]
-    stored = {
-        tuple(values): (pk, digest, computed_at)
-        for pk, digest, computed_at, *values in existing.values_list(
-            "pk", "digest", "computed_at", *key
-        )
-    }
-    changed = []
-    for row in rows:
-        row["digest"] = _digest(row, figures)
-        before = stored.get(tuple(row[k] for k in key))
-        if before is None or before[1] != row["digest"]:
-            changed.append(row)
-    _upsert_rows(model, key, [*columns, "digest"], changed)
-    if now is not None:
-        produced = {tuple(row[k] for k in key) for row in rows}
-        gone = [
-            pk
-            for values, (pk, _digest, computed_at) in stored.items()
-            if values not in produced and computed_at < now
-        ]
-        if gone:
-            model.objects.filter(pk__in=gone).delete()
-
-
-def _upsert_rows(model, key: list[str], columns: list[str], rows: list[dict]) -> None:
-    if not rows:
-        return
-    ops, quote = connection.ops, connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    head = f"INSERT INTO {table} ({', '.join(map(quote, columns))}) VALUES "
-    update = ", ".join(f"{quote(c)} = EXCLUDED.{quote(c)}" for c in columns if c not in key)
-    tail = f" ON CONFLICT ({', '.join(map(quote, key))}) DO UPDATE SET {update}"
-    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
-
-    def adapt(name, value):
-        if name in JSON_COLUMNS:
-            return json.dumps(value)
-        if name in ("computed_at", "stale_since"):
-            return ops.adapt_datetimefield_value(value)
-        return value
-
-    size = 500 if connection.vendor == "sqlite" else 2000
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), size):
-            batch = rows[start : start + size]
-            params = [adapt(c, row[c]) for row in batch for c in columns]
-            cursor.execute(head + ", ".join([one] * len(batch)) + tail, params)
+        SELECT %(period)s AS period_id, '{level}' AS level, t.parent AS subject_id,
+               t.org_key, NULLIF(t.org_key, 0) AS organization_id,
+               {_sql_round("t.progress", 2)} AS progress,
+               {_sql_round("t.expected_progress", 2)} AS expected_progress,
+               {_status_sql("t.progress", "t.expected_progress")} AS status,
+               {weight} AS weight, t.reported, t.expected,
+               COALESCE(m.missing, {_sql_array()}) AS missing,
+               {explanation} AS explanation,
+               {_sql_flag("t.stale")} AS stale, t.stale_since
+        FROM t LEFT JOIN m ON m.parent = t.parent AND m.org_key = t.org_key"""
+    sweep = None
+    if org_ids is None:
+        sweep = f"period_id = %(period)s AND level = '{level}'{_in('subject_id', parent_ids)}"
+    _write(run, ProgressRollup, PROGRESS_KEY, PROGRESS_COLUMNS, select, sweep)
 
 
 # ---- indicators ----------------------------------------------------------------------------
 
 
-def _indicator_leaves(
-    plan, period, indicator_ids, where: str, where_params: list
-) -> tuple[str, list]:
+def _indicator_leaves(indicator_ids, where: str) -> str:
     """Each organisation's own figure: the organisations expected to report an indicator (an
     assignment of the period's year carries it) and any that did, with the approved value
     chosen by the indicator's method; `where` narrows the organisations (alias `lo`)."""
-    end = _date_param()
-    ours = "SELECT pi.id FROM plan_indicator pi WHERE pi.plan_id = %s"
-    ai_chain, chain_params = _in("ai.indicator_id", indicator_ids)
-    iv_chain, _ = _in("iv.indicator_id", indicator_ids)
+    ours = "SELECT pi.id FROM plan_indicator pi WHERE pi.plan_id = %(plan)s"
     candidates = f"""
         SELECT DISTINCT ai.indicator_id, a.organization_id FROM tasks_assignment_indicators ai
         JOIN tasks_assignment a ON a.id = ai.assignment_id
         JOIN tasks_workitem w ON w.id = a.work_item_id
         JOIN orgs_organization lo ON lo.id = a.organization_id
-        WHERE w.year = %s AND ai.indicator_id IN ({ours}){ai_chain} AND {where}
+        WHERE w.year = %(year)s AND ai.indicator_id IN ({ours})
+          {_in("ai.indicator_id", indicator_ids)} AND {where}
         UNION SELECT iv.indicator_id, iv.organization_id FROM tasks_indicatorvalue iv
         JOIN orgs_organization lo ON lo.id = iv.organization_id
-        WHERE iv.period_id = %s AND iv.state = 'approved' AND iv.indicator_id IN ({ours})
-          {iv_chain} AND {where}"""
-    chosen = f"""
+        WHERE iv.period_id = %(period)s AND iv.state = 'approved' AND iv.indicator_id IN ({ours})
+          {_in("iv.indicator_id", indicator_ids)} AND {where}"""
+    chosen = """
         SELECT v.id FROM tasks_indicatorvalue v
         JOIN tasks_reportingperiod vp ON vp.id = v.period_id
         WHERE v.indicator_id = i.id AND v.organization_id = x.organization_id
           AND v.state = 'approved'
           AND ((i.aggregation = 'ratio' AND v.numerator IS NOT NULL
-                AND v.denominator IS NOT NULL AND v.period_id = %s)
-            OR (i.aggregation = 'latest' AND v.value IS NOT NULL AND vp.ends_on <= {end})
+                AND v.denominator IS NOT NULL AND v.period_id = %(period)s)
+            OR (i.aggregation = 'latest' AND v.value IS NOT NULL AND vp.ends_on <= %(end)s)
             OR (i.aggregation NOT IN ('ratio', 'latest') AND v.value IS NOT NULL
-                AND v.period_id = %s))
+                AND v.period_id = %(period)s))
         ORDER BY vp.ends_on DESC LIMIT 1"""
     # a value of the period taken back into an open correction of its report
     correction = """
         SELECT MIN(cr.id) FROM tasks_indicatorvalue cv
         JOIN tasks_progressreport cr ON cr.id = cv.report_id
         WHERE cv.indicator_id = i.id AND cv.organization_id = x.organization_id
-          AND cv.period_id = %s AND cv.state <> 'approved' AND cr.revision > 1
-          AND cr.is_latest = %s"""
-    sql = f"""
+          AND cv.period_id = %(period)s AND cv.state <> 'approved' AND cr.revision > 1
+          AND cr.is_latest = %(true)s"""
+    return f"""
         SELECT i.id AS indicator_id, i.aggregation, i.unit, x.organization_id, o.code, o.path,
                iv.value, iv.numerator, iv.denominator, iv.period_id AS value_period,
                ({correction}) AS correction_id
@@ -572,167 +532,157 @@ def _indicator_leaves(
         JOIN plan_indicator i ON i.id = x.indicator_id
         JOIN orgs_organization o ON o.id = x.organization_id
         LEFT JOIN tasks_indicatorvalue iv ON iv.id = ({chosen})"""
-    params = [period.pk, True, period.year, plan.pk, *chain_params, *where_params]
-    params += [period.pk, plan.pk, *chain_params, *where_params]
-    return sql, [*params, period.pk, period.ends_on, period.pk]
 
 
-def _indicator_level(plan, period, now, indicator_ids, *, depth=None, org_id=None) -> None:
-    """One level of the organisation tree, in one query: each organisation's figure of each
+def _indicator_level(run: _Run, indicator_ids, *, depth=None, org_id=None) -> None:
+    """One level of the organisation tree, in one statement: each organisation's figure of each
     indicator from its own value and its direct children's stored figures (sums of values,
     numerators, denominators and counts; min of mins, max of maxes) — so a province's figure
     comes from its prefectures' the same way. `depth`: every organisation at that depth (a full
     recompute, deepest first); `org_id`: one organisation (a chain, up its ancestors); neither:
     all organisations (org_key 0) from the top-level ones."""
-    _, chain_params = _in("", indicator_ids)
     if depth is not None:
-        where, where_params = "lo.depth = %s", [depth]
+        where = f"lo.depth = {int(depth)}"
         parent = "JOIN orgs_organization p ON p.path = substr(o.path, 1, length(o.path) - 4)"
-        parent_where, parent_params = "p.depth = %s", [depth]
-        parent_key = "p.id"
+        parent_where, parent_key = f"p.depth = {int(depth)}", "p.id"
+        rows = f"org_key IN (SELECT so.id FROM orgs_organization so WHERE so.depth = {int(depth)})"
     elif org_id is not None:
-        where, where_params = "lo.id = %s", [org_id]
+        where = f"lo.id = {int(org_id)}"
         parent = (
             "JOIN orgs_organization p ON o.depth = p.depth + 1 "
             "AND o.path BETWEEN p.path || '0000' AND p.path || 'ZZZZ'"
         )
-        parent_where, parent_params = "p.id = %s", [org_id]
-        parent_key = "p.id"
+        parent_where, parent_key = f"p.id = {int(org_id)}", "p.id"
+        rows = f"org_key = {int(org_id)}"
     else:
-        where, where_params = "1 = 0", []
-        parent, parent_where, parent_params, parent_key = "", "o.depth = 1", [], "0"
-    leaves, leaf_params = _indicator_leaves(plan, period, indicator_ids, where, where_params)
-    r_chain, _ = _in("r.indicator_id", indicator_ids)
-    sql = f"""
-        WITH leaf AS ({leaves})
-        SELECT s.*, CASE s.method
-            WHEN 'sum' THEN s.t_sum WHEN 'latest' THEN s.t_sum
-            WHEN 'mean' THEN s.t_sum * 1.0 / NULLIF(s.t_reported, 0)
-            WHEN 'min' THEN s.t_min WHEN 'max' THEN s.t_max
-            WHEN 'ratio' THEN CASE WHEN s.t_den > 0 THEN s.t_num * 1.0 / s.t_den
-                * CASE WHEN s.unit = '%%' THEN 100 ELSE 1 END END
-            END AS t_value
-        FROM (
-            SELECT d.*, SUM(d.expected) OVER g AS t_expected,
-                   SUM(d.reported) OVER g AS t_reported, SUM(d.v_sum) OVER g AS t_sum,
-                   MIN(d.v_min) OVER g AS t_min, MAX(d.v_max) OVER g AS t_max,
-                   SUM(d.num) OVER g AS t_num, SUM(d.den) OVER g AS t_den
-            FROM (
-                SELECT l.indicator_id, l.aggregation AS method, l.unit,
-                       l.organization_id AS parent, 0 AS subtree, l.code, l.path,
-                       1 AS expected,
-                       CASE WHEN l.value_period IS NULL THEN 0 ELSE 1 END AS reported,
-                       l.value AS v_sum, l.value AS v_min, l.value AS v_max, l.value AS own_value,
-                       l.numerator AS num, l.denominator AS den, l.value_period, l.correction_id,
-                       NULL AS c_stale, NULL AS c_stale_since, NULL AS c_missing
-                FROM leaf l
-                UNION ALL
-                SELECT r.indicator_id, r.method, i.unit, {parent_key} AS parent, 1 AS subtree,
-                       o.code, o.path, r.expected, r.reported, r.total, r.value, r.value,
-                       r.value, r.numerator, r.denominator, NULL, NULL, r.stale, r.stale_since,
-                       r.missing
-                FROM tasks_indicatorrollup r
-                JOIN orgs_organization o ON o.id = r.org_key
-                {parent}
-                JOIN plan_indicator i ON i.id = r.indicator_id
-                WHERE r.period_id = %s AND i.plan_id = %s AND {parent_where}{r_chain}
-            ) d WINDOW g AS (PARTITION BY d.indicator_id, d.parent)
-        ) s"""
-    params = [*leaf_params, period.pk, plan.pk, *parent_params, *chain_params]
-    groups = defaultdict(list)
-    for d in sorted(_fetch(sql, params), key=lambda d: (d["path"], d["subtree"])):
-        groups[d["indicator_id"], d["parent"]].append(d)
-    corrections = _corrections_since(d["correction_id"] for kids in groups.values() for d in kids)
-    rows = [_indicator_row(period, now, kids, corrections) for kids in groups.values()]
-    gone = IndicatorRollup.objects.filter(period=period, indicator__plan=plan)
-    if indicator_ids is not None:
-        gone = gone.filter(indicator__in=indicator_ids)
-    if depth is not None:
-        gone = gone.filter(organization__depth=depth)
-    else:
-        gone = gone.filter(org_key=org_id or 0)
-    _store(IndicatorRollup, INDICATOR_KEY, INDICATOR_FIELDS, rows, gone, now)
-
-
-def _indicator_row(period, now, kids, corrections) -> dict:
-    """A stored figure from its own value and its children's, with the explanation."""
-    t = kids[0]
-    ratio = t["method"] == "ratio"
-    missing = []
-    children = []
-    stale_since = []
-    for d in kids:
-        if d["subtree"]:
-            missing += _json(d["c_missing"]) or []
-            if d["c_stale"]:
-                stale_since.append(_when(d["c_stale_since"]) or now)
-            children.append(
-                {
-                    "organization": d["code"],
-                    "subtree": True,
-                    "value": _str(d["own_value"]),
-                    "numerator": _str(d["num"]),
-                    "denominator": _str(d["den"]),
-                    "reported": d["reported"],
-                    "expected": d["expected"],
-                    "missing": not d["reported"],
-                    "stale": bool(d["c_stale"]),
-                }
-            )
-            continue
-        if d["value_period"] is None:
-            missing.append(d["code"])
-        if d["correction_id"]:
-            stale_since.append(corrections[d["correction_id"]])
-        children.append(
-            {
-                "organization": d["code"],
-                "value": _str(d["own_value"]),
-                "numerator": _str(d["num"]),
-                "denominator": _str(d["den"]),
-                "period": d["value_period"],
-                "missing": d["value_period"] is None,
-                "stale": d["value_period"] is not None and d["value_period"] != period.pk,
-                "correction": d["correction_id"],
-            }
+        where, parent, parent_where, parent_key, rows = (
+            "1 = 0",
+            "",
+            "o.depth = 1",
+            "0",
+            "org_key = 0",
         )
-    org_key = 0 if t["parent"] == 0 else t["parent"]
-    return dict(
-        indicator_id=t["indicator_id"],
-        period_id=period.pk,
-        org_key=org_key,
-        organization_id=org_key or None,
-        value=_dec(t["t_value"], MILLIONTH),
-        numerator=_dec(t["t_num"], MILLIONTH) if ratio else None,
-        denominator=_dec(t["t_den"], MILLIONTH) if ratio else None,
-        total=None if ratio else _dec(t["t_sum"], MILLIONTH),
-        reported=t["t_reported"],
-        expected=t["t_expected"],
-        missing=missing,
-        method=t["method"],
-        explanation={
-            "method": t["method"],
-            "zero_denominator": bool(
-                ratio and t["t_reported"] and t["t_value"] is None and not t["t_den"]
+    child = f"""CASE WHEN d.subtree = 1 THEN {
+        _sql_object(
+            ("organization", "d.code"),
+            ("subtree", _sql_bool("1 = 1")),
+            ("value", _sql_figure("d.own_value")),
+            ("numerator", _sql_figure("d.num")),
+            ("denominator", _sql_figure("d.den")),
+            ("reported", "d.reported"),
+            ("expected", "d.expected"),
+            ("missing", _sql_bool("d.reported = 0")),
+            ("stale", _sql_bool("d.c_stale")),
+        )
+    } ELSE {
+        _sql_object(
+            ("organization", "d.code"),
+            ("value", _sql_figure("d.own_value")),
+            ("numerator", _sql_figure("d.num")),
+            ("denominator", _sql_figure("d.den")),
+            ("period", "d.value_period"),
+            ("missing", _sql_bool("d.value_period IS NULL")),
+            ("stale", _sql_bool("d.value_period IS NOT NULL AND d.value_period <> %(period)s")),
+            ("correction", "d.correction_id"),
+        )
+    } END"""
+    explanation = _sql_object(
+        ("method", "s.method"),
+        (
+            "zero_denominator",
+            _sql_bool(
+                "s.method = 'ratio' AND s.t_reported > 0 AND s.t_value IS NULL "
+                "AND COALESCE(s.t_den, 0) = 0"
             ),
-            "children": children,
-        },
-        computed_at=now,
-        stale=bool(stale_since),
-        stale_since=min(stale_since) if stale_since else None,
+        ),
+        ("children", _sql_json("s.children")),
     )
+    false = "false" if _pg() else "0"
+    select = f"""
+        WITH leaf AS ({_indicator_leaves(indicator_ids, where)}),
+        d AS (
+            SELECT l.indicator_id, l.aggregation AS method, l.unit,
+                   l.organization_id AS parent, 0 AS subtree, l.code, l.path,
+                   1 AS expected, CASE WHEN l.value_period IS NULL THEN 0 ELSE 1 END AS reported,
+                   l.value AS v_sum, l.value AS v_min, l.value AS v_max, l.value AS own_value,
+                   l.numerator AS num, l.denominator AS den, l.value_period, l.correction_id,
+                   {false} AS c_stale, cr.created_at AS c_stale_since, NULL AS c_missing
+            FROM leaf l LEFT JOIN tasks_progressreport cr ON cr.id = l.correction_id
+            UNION ALL
+            SELECT r.indicator_id, r.method, i.unit, {parent_key} AS parent, 1 AS subtree,
+                   o.code, o.path, r.expected, r.reported, r.total, r.value, r.value,
+                   r.value, r.numerator, r.denominator, NULL, NULL, r.stale,
+                   COALESCE(r.stale_since, %(now)s), r.missing
+            FROM tasks_indicatorrollup r
+            JOIN orgs_organization o ON o.id = r.org_key
+            {parent}
+            JOIN plan_indicator i ON i.id = r.indicator_id
+            WHERE r.period_id = %(period)s AND i.plan_id = %(plan)s AND {parent_where}
+                  {_in("r.indicator_id", indicator_ids)}
+        ),
+        t AS (
+            SELECT d.indicator_id, d.parent, MIN(d.method) AS method, MIN(d.unit) AS unit,
+                   SUM(d.expected) AS t_expected, SUM(d.reported) AS t_reported,
+                   SUM(d.v_sum) AS t_sum, MIN(d.v_min) AS t_min, MAX(d.v_max) AS t_max,
+                   SUM(d.num) AS t_num, SUM(d.den) AS t_den,
+                   {_sql_any("d.c_stale OR d.correction_id IS NOT NULL")} AS stale,
+                   MIN(CASE WHEN d.c_stale OR d.correction_id IS NOT NULL
+                       THEN d.c_stale_since END) AS stale_since,
+                   {_sql_agg(child, "d.path, d.subtree", json=True)} AS children
+            FROM (SELECT * FROM d{_sql_sorted("indicator_id, parent, path, subtree")}) d
+            GROUP BY d.indicator_id, d.parent
+        ),
+        m AS (
+            SELECT x.indicator_id, x.parent,
+                   {_sql_agg("x.code", "x.path, x.subtree, x.pos")} AS missing
+            FROM (
+                SELECT d.indicator_id, d.parent, d.path, d.subtree, 0 AS pos, d.code
+                FROM d WHERE d.subtree = 0 AND d.value_period IS NULL
+                UNION ALL
+                SELECT d.indicator_id, d.parent, d.path, d.subtree, e.key, e.value
+                FROM d {_sql_elements("d.c_missing", "e")} WHERE d.subtree = 1
+                {_sql_sorted("1, 2, 3, 4, 5")}
+            ) x
+            GROUP BY x.indicator_id, x.parent
+        )
+        SELECT s.indicator_id, %(period)s AS period_id, s.parent AS org_key,
+               NULLIF(s.parent, 0) AS organization_id,
+               {_sql_round("s.t_value", 6)} AS value,
+               CASE WHEN s.method = 'ratio' THEN {_sql_round("s.t_num", 6)} END AS numerator,
+               CASE WHEN s.method = 'ratio' THEN {_sql_round("s.t_den", 6)} END AS denominator,
+               CASE WHEN s.method <> 'ratio' THEN {_sql_round("s.t_sum", 6)} END AS total,
+               s.t_reported AS reported, s.t_expected AS expected,
+               COALESCE(m.missing, {_sql_array()}) AS missing, s.method,
+               {explanation} AS explanation,
+               {_sql_flag("s.stale")} AS stale, s.stale_since
+        FROM (
+            SELECT t.*, CASE t.method
+                WHEN 'sum' THEN t.t_sum WHEN 'latest' THEN t.t_sum
+                WHEN 'mean' THEN t.t_sum * 1.0 / NULLIF(t.t_reported, 0)
+                WHEN 'min' THEN t.t_min WHEN 'max' THEN t.t_max
+                WHEN 'ratio' THEN CASE WHEN t.t_den > 0 THEN t.t_num * 1.0 / t.t_den
+                    * CASE WHEN t.unit = '%%' THEN 100 ELSE 1 END END
+                END AS t_value
+            FROM t
+        ) s
+        LEFT JOIN m ON m.indicator_id = s.indicator_id AND m.parent = s.parent"""
+    sweep = (
+        "period_id = %(period)s AND indicator_id IN "
+        f"(SELECT pi.id FROM plan_indicator pi WHERE pi.plan_id = %(plan)s"
+        f"{_in('pi.id', indicator_ids)}) AND {rows}"
+    )
+    _write(run, IndicatorRollup, INDICATOR_KEY, INDICATOR_COLUMNS, select, sweep)
 
 
-def _indicators(plan, period, now, indicator_ids=None, organization=None) -> None:
+def _indicators(run: _Run, indicator_ids=None, organization=None) -> None:
     """Each indicator by its own method, bottom-up over the organisation tree: sum, mean, min,
     max; latest (each organisation's latest approved value up to the period, summed); ratio
     (numerators and denominators summed separately, then divided; percentages never averaged).
     With `organization`, only its row and its ancestors' change (a chain: constant work); else
     every level, deepest first, each read by the one above."""
     if organization is None:
-        depth = Organization.objects.aggregate(d=models.Max("depth"))["d"] or 0
-        for level in range(depth, 0, -1):
-            _indicator_level(plan, period, now, indicator_ids, depth=level)
+        for level in range(run.depth, 0, -1):
+            _indicator_level(run, indicator_ids, depth=level)
     else:
         paths = ancestor_paths(organization.path, include_self=True)
         for org_id in (
@@ -740,12 +690,8 @@ def _indicators(plan, period, now, indicator_ids=None, organization=None) -> Non
             .order_by("-depth")
             .values_list("pk", flat=True)
         ):
-            _indicator_level(plan, period, now, indicator_ids, org_id=org_id)
-    _indicator_level(plan, period, now, indicator_ids)
-
-
-def _str(value):
-    return None if value is None else str(_dec(value, MILLIONTH).normalize())
+            _indicator_level(run, indicator_ids, org_id=org_id)
+    _indicator_level(run, indicator_ids)
 
 
 # ---- entry points --------------------------------------------------------------------------
@@ -753,21 +699,15 @@ def _str(value):
 
 def rollup_full(plan: Plan, period: ReportingPeriod) -> None:
     """Recompute every rollup of a plan for one period, level by level."""
-    cfg, now = settings_for(plan), timezone.now()
+    run = _Run(plan, period)
     # The rows of a level that this run did not produce (subjects or organisations gone since)
-    # are deleted before the level above reads them; a chain running meanwhile writes later
-    # than `now`, so its rows stay (tasks.rollups._store).
+    # are deleted before the level above reads them.
     with transaction.atomic():
-        _assignment_level(plan, period, cfg, now)
+        _assignment_level(run)
         for level in (RollupLevel.WORK_ITEM, RollupLevel.KEY_TASK, RollupLevel.GROUP):
-            _level(level, plan, period, cfg, now)
-        _level(RollupLevel.PLAN, plan, period, cfg, now, parent_ids=[plan.pk])
-        _indicators(plan, period, now)
-
-
-def _full(narrowed, now):
-    """A level computed for all its organisations also deletes its rows it did not produce."""
-    return now if narrowed is None else None
+            _level(level, run)
+        _level(RollupLevel.PLAN, run, parent_ids=[plan.pk])
+        _indicators(run)
 
 
 def rollup_chain(
@@ -777,8 +717,7 @@ def rollup_chain(
     task, group and plan, for all organisations and for `organization` and its ancestors; and
     the indicators its assignments carry."""
     task = KeyTask.objects.select_related("plan").get(pk=work_item.key_task_id)
-    plan = task.plan
-    cfg, now = settings_for(plan), timezone.now()
+    run = _Run(task.plan, period)
     org_ids = _ancestor_ids(organization)
     indicator_ids = list(
         Indicator.objects.filter(assignments__work_item=work_item)
@@ -787,21 +726,21 @@ def rollup_chain(
     )
     with transaction.atomic():
         if work_item.year == period.year:
-            _assignment_level(plan, period, cfg, now, work_item_ids=[work_item.pk])
-            _level(RollupLevel.WORK_ITEM, plan, period, cfg, now, [work_item.pk], org_ids)
-            _level(RollupLevel.KEY_TASK, plan, period, cfg, now, [task.pk], org_ids)
-            _level(RollupLevel.GROUP, plan, period, cfg, now, [task.group_id], org_ids)
-            _level(RollupLevel.PLAN, plan, period, cfg, now, [plan.pk], org_ids)
+            _assignment_level(run, work_item_ids=[work_item.pk])
+            _level(RollupLevel.WORK_ITEM, run, [work_item.pk], org_ids)
+            _level(RollupLevel.KEY_TASK, run, [task.pk], org_ids)
+            _level(RollupLevel.GROUP, run, [task.group_id], org_ids)
+            _level(RollupLevel.PLAN, run, [task.plan_id], org_ids)
         if indicator_ids:
-            _indicators(plan, period, now, indicator_ids, organization)
+            _indicators(run, indicator_ids, organization)
 
 
 def rollup_indicator(indicator: Indicator, period: ReportingPeriod, organization=None) -> None:
     """Recompute one indicator's rollups for a period, for all organisations and for
     `organization` and its ancestors: what a value fed by a register (tasks.feeds) can change."""
-    plan = Plan.objects.get(pk=indicator.plan_id)
+    run = _Run(Plan.objects.get(pk=indicator.plan_id), period)
     with transaction.atomic():
-        _indicators(plan, period, timezone.now(), [indicator.pk], organization)
+        _indicators(run, [indicator.pk], organization)
 
 
 def rollup_mark_indicator_stale(indicator_id: int, period, organization=None) -> int:
@@ -810,7 +749,7 @@ def rollup_mark_indicator_stale(indicator_id: int, period, organization=None) ->
     org_ids = _ancestor_ids(organization)
     if org_ids is not None:
         rows = rows.filter(org_key__in=org_ids)
-    return rows.update(stale=True, stale_since=timezone.now(), digest="")
+    return rows.update(stale=True, stale_since=timezone.now())
 
 
 def rollup_mark_stale(work_item: WorkItem, period: ReportingPeriod, organization=None) -> int:
@@ -829,14 +768,14 @@ def rollup_mark_stale(work_item: WorkItem, period: ReportingPeriod, organization
         rows = ProgressRollup.objects.filter(period=period, level=level, subject_id__in=ids)
         if org_ids is not None and level != RollupLevel.ASSIGNMENT:
             rows = rows.filter(org_key__in=org_ids)
-        count += rows.filter(stale=False).update(stale=True, stale_since=now, digest="")
+        count += rows.filter(stale=False).update(stale=True, stale_since=now)
     indicators = IndicatorRollup.objects.filter(
         period=period,
         indicator__in=Indicator.objects.filter(assignments__work_item=work_item).values("pk"),
     )
     if org_ids is not None:
         indicators = indicators.filter(org_key__in=org_ids)
-    count += indicators.filter(stale=False).update(stale=True, stale_since=now, digest="")
+    count += indicators.filter(stale=False).update(stale=True, stale_since=now)
     return count
 
 
