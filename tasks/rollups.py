@@ -35,6 +35,7 @@ from plan.models import Indicator, KeyTask, Plan
 from qhsta.scoping import ancestor_paths
 
 from .models import (
+    Assignment,
     IndicatorRollup,
     ProgressRollup,
     ReportingPeriod,
@@ -84,11 +85,13 @@ class _Run:
     """One recompute of a plan's period: its settings, its time, and the statements' parameters
     (named: every statement takes the same dictionary)."""
 
-    def __init__(self, plan: Plan, period: ReportingPeriod):
+    def __init__(self, plan: Plan, period: ReportingPeriod, organization=None):
         self.plan, self.period = plan, period
+        # a chain's organisation: the ancestors it recomputes are no deeper than it is
+        self.chain_depth = organization.depth if organization is not None else None
         cfg = settings_for(plan)
         self.now = timezone.now()
-        self.depth = Organization.objects.aggregate(d=models.Max("depth"))["d"] or 1
+        self._depth = None
         self.params = {
             "period": period.pk,
             "plan": plan.pk,
@@ -102,6 +105,13 @@ class _Run:
             "now": connection.ops.adapt_datetimefield_value(self.now),
             "true": True,
         }
+
+    @property
+    def depth(self) -> int:
+        """The organisation tree's depth, read once and only when a level needs it."""
+        if self._depth is None:
+            self._depth = Organization.objects.aggregate(d=models.Max("depth"))["d"] or 1
+        return self._depth
 
 
 # ---- dialect fragments ---------------------------------------------------------------------
@@ -256,9 +266,13 @@ def _write(run: _Run, model, key, columns, select: str, sweep: str | None = None
         f"INSERT INTO {table} ({names}, computed_at) SELECT {names}, %(now)s FROM {{source}} "
         f"WHERE 1 = 1 ON CONFLICT ({', '.join(key)}) DO UPDATE SET {update} WHERE {changed}"
     )
+    # every sweep names one period (and a progress level one level): matched on the rest of
+    # the key, by NOT IN, which PostgreSQL hashes whatever it estimates the computed rows to be
+    match = [k for k in key if k not in ("period_id", "level")]
     gone = (
-        f"DELETE FROM {table} WHERE {sweep} AND computed_at < %(now)s AND NOT EXISTS ("
-        f"SELECT 1 FROM {{source}} WHERE {' AND '.join(f'n.{k} = {table}.{k}' for k in key)})"
+        f"DELETE FROM {table} WHERE {sweep} AND computed_at < %(now)s "
+        f"AND ({', '.join(match)}) NOT IN (SELECT {', '.join(f'n.{k}' for k in match)} "
+        "FROM {source})"
     )
     with connection.cursor() as cursor:
         if sweep is None:
@@ -384,6 +398,7 @@ def _stale_child(explanation: str) -> str:
 def _work_item_detail(run: _Run, parent_ids, org_ids) -> str:
     """One row per (work item, organisation or 0, assignment) from the assignment rows: each
     assignment counts for all organisations and for its own organisation and every ancestor."""
+    depth = run.depth if org_ids is None or run.chain_depth is None else run.chain_depth
     chain = _in("ca.work_item_id", parent_ids)
     if chain:  # from the work items' assignments, not from every assignment row of the period
         chain = f" AND c.subject_id IN (SELECT ca.id FROM tasks_assignment ca WHERE 1 = 1{chain})"
@@ -399,7 +414,7 @@ def _work_item_detail(run: _Run, parent_ids, org_ids) -> str:
         base.format(
             org="anc.id",
             join="JOIN orgs_organization ao ON ao.id = a.organization_id "
-            f"JOIN orgs_organization anc ON {_ancestor_match('ao.path', 'anc', run.depth)}",
+            f"JOIN orgs_organization anc ON {_ancestor_match('ao.path', 'anc', depth)}",
         )
         + chain
         + _in("anc.id", org_ids)
@@ -494,18 +509,24 @@ def _indicator_leaves(indicator_ids, where: str) -> str:
     """Each organisation's own figure: the organisations expected to report an indicator (an
     assignment of the period's year carries it) and any that did, with the approved value
     chosen by the indicator's method; `where` narrows the organisations (alias `lo`)."""
+    # the plan's indicators, or those named (a chain's, all of the plan's)
     ours = "SELECT pi.id FROM plan_indicator pi WHERE pi.plan_id = %(plan)s"
+    if indicator_ids is None:
+        ai_ours, iv_ours = f" AND ai.indicator_id IN ({ours})", f" AND iv.indicator_id IN ({ours})"
+    else:
+        ai_ours, iv_ours = (
+            _in("ai.indicator_id", indicator_ids),
+            _in("iv.indicator_id", indicator_ids),
+        )
     candidates = f"""
-        SELECT DISTINCT ai.indicator_id, a.organization_id FROM tasks_assignment_indicators ai
-        JOIN tasks_assignment a ON a.id = ai.assignment_id
-        JOIN tasks_workitem w ON w.id = a.work_item_id
+        SELECT DISTINCT ai.indicator_id, a.organization_id FROM tasks_assignment a
         JOIN orgs_organization lo ON lo.id = a.organization_id
-        WHERE w.year = %(year)s AND ai.indicator_id IN ({ours})
-          {_in("ai.indicator_id", indicator_ids)} AND {where}
+        JOIN tasks_workitem w ON w.id = a.work_item_id
+        JOIN tasks_assignment_indicators ai ON ai.assignment_id = a.id
+        WHERE w.year = %(year)s{ai_ours} AND {where}
         UNION SELECT iv.indicator_id, iv.organization_id FROM tasks_indicatorvalue iv
         JOIN orgs_organization lo ON lo.id = iv.organization_id
-        WHERE iv.period_id = %(period)s AND iv.state = 'approved' AND iv.indicator_id IN ({ours})
-          {_in("iv.indicator_id", indicator_ids)} AND {where}"""
+        WHERE iv.period_id = %(period)s AND iv.state = 'approved'{iv_ours} AND {where}"""
     chosen = """
         SELECT v.id FROM tasks_indicatorvalue v
         JOIN tasks_reportingperiod vp ON vp.id = v.period_id
@@ -717,11 +738,11 @@ def rollup_chain(
     task, group and plan, for all organisations and for `organization` and its ancestors; and
     the indicators its assignments carry."""
     task = KeyTask.objects.select_related("plan").get(pk=work_item.key_task_id)
-    run = _Run(task.plan, period)
+    run = _Run(task.plan, period, organization)
     org_ids = _ancestor_ids(organization)
     indicator_ids = list(
-        Indicator.objects.filter(assignments__work_item=work_item)
-        .values_list("pk", flat=True)
+        Assignment.indicators.through.objects.filter(assignment__work_item=work_item)
+        .values_list("indicator_id", flat=True)
         .distinct()
     )
     with transaction.atomic():
