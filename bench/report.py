@@ -342,7 +342,7 @@ ROLLUP_HEADER = [
     "GROUP BY baseline",
     "ratio (goal ≤ 1.5)",
     "chain after one approval ms",
-    "chain reads + writes",
+    "chain lookups + level statements",
     "approve + chain ms",
     "approve queries",
     "worker peak RSS, full recompute",
@@ -420,12 +420,12 @@ def _rollup_verdict(rollups: dict) -> str:
         f"- Full recompute within 1.5× of the GROUP BY pass: "
         f"{'yes' if c['full_within_goal'] else 'no'} (worst {c['worst_full_ratio']:.1f}×).\n"
         f"- Chain recompute after one approval under 50 ms: "
-        f"{'yes' if c['chain_under_50ms'] else 'no'} (median {chain}); reads per chain "
+        f"{'yes' if c['chain_under_50ms'] else 'no'} (median {chain}); lookups per chain "
         f"{'/'.join(map(str, c['chain_queries']))} — "
         f"{'the most at each size the same ±1' if c['chain_queries_constant'] else 'GROWS with the data'}"
-        " (one read a level and one a tree level above the report's organisation)"
-        f"; writes {'/'.join(map(str, c.get('chain_writes', [])))} (a statement for each level "
-        "whose rows changed; the chain is flagged stale first, so it rewrites all its rows).\n"
+        f"; level statements {'/'.join(map(str, c.get('chain_writes', [])))} (one a level and "
+        "one a tree level above the report's organisation, each computing and storing its "
+        "rows; the chain is flagged stale first, so it rewrites all of them).\n"
         f"- The baseline's work item rows equal those rollup_full stored: "
         f"{'yes' if c['same_rows'] else 'NO'} ({same})."
     )
