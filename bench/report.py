@@ -300,6 +300,10 @@ def rollup_checks(rollups: dict) -> dict:
             {w for run in runs for w in run["approval"].get("chain_writes", [])}
         ),
         "same_rows": all(run["full"]["same_rows"]["same"] for run in runs),
+        "same_figures": [run["full"].get("same_figures_check") for run in runs],
+        "worst_same_figures_ratio": max(
+            (run["full"].get("same_figures_ratio", 0) for run in runs), default=0
+        ),
     }
 
 
@@ -322,6 +326,8 @@ def _rollup_rows(rollups: dict) -> list[list[str]]:
                 _s(full["full"]),
                 _s(full["baseline"]),
                 f"{full['ratio']:.1f}×",
+                _s(full["same_figures"]) if "same_figures" in full else "—",
+                f"{full['same_figures_ratio']:.1f}×" if "same_figures_ratio" in full else "—",
                 _ms(approval["chain"]),
                 "/".join(map(str, approval["chain_queries"]))
                 + " + "
@@ -341,6 +347,8 @@ ROLLUP_HEADER = [
     "full recompute",
     "GROUP BY baseline",
     "ratio (goal ≤ 1.5)",
+    "same figures, hand-written",
+    "ratio to it",
     "chain after one approval ms",
     "chain lookups + level statements",
     "approve + chain ms",
@@ -427,7 +435,21 @@ def _rollup_verdict(rollups: dict) -> str:
         "one a tree level above the report's organisation, each computing and storing its "
         "rows; the chain is flagged stale first, so it rewrites all of them).\n"
         f"- The baseline's work item rows equal those rollup_full stored: "
-        f"{'yes' if c['same_rows'] else 'NO'} ({same})."
+        f"{'yes' if c['same_rows'] else 'NO'} ({same}).\n"
+        f"- Every figure rollup_full stored (work items, key tasks, groups, plan, indicators, for "
+        f"all organisations and each subtree) equals the hand-written same-figures SQL: "
+        + ", ".join(
+            f"{run['reports']:,}: "
+            + (
+                "not measured"
+                if not f
+                else f"{'yes' if f['same'] else 'NO'} ({f['rows']:,} figures"
+                + ("" if f["same"] else f", {f['mismatched']} differ")
+                + ")"
+            )
+            for run, f in zip(runs, c.get("same_figures", []), strict=False)
+        )
+        + f"; the full recompute takes at most {c.get('worst_same_figures_ratio', 0):.1f}× it."
     )
 
 
@@ -453,7 +475,11 @@ def rollup_markdown(rollups: dict) -> str:
                 "per period over the same rows (latest approved report per assignment by DISTINCT "
                 "ON, weighted by role, averaged per work item for all organisations and for each "
                 "organisation's subtree), read but not written: the practical limit of the "
-                "assignment → work item levels. Cold: one counted run after deleting the "
+                "assignment → work item levels. Same figures, hand-written: one SQL statement "
+                "computing every figure rollup_full stores — progress of work items, key tasks, "
+                "groups and the plan for all organisations and each subtree, and the indicators "
+                "per subtree — read, not written, with no status, missing lists or explanations "
+                "(bench/rollups.py SAME_FIGURES); interleaved too, and compared figure by figure. Cold: one counted run after deleting the "
                 "period's rollup rows, so every row is written. Full recompute: the nightly case, "
                 "rows stored, only changed figures rewritten; interleaved with the baseline, "
                 f"median of {full['repeats']}. Chain: the recompute_chain job's work, "

@@ -522,8 +522,9 @@ def _indicator_leaves(indicator_ids, where: str) -> str:
         SELECT DISTINCT ai.indicator_id, a.organization_id FROM tasks_assignment a
         JOIN orgs_organization lo ON lo.id = a.organization_id
         JOIN tasks_workitem w ON w.id = a.work_item_id
+        JOIN plan_keytask k ON k.id = w.key_task_id
         JOIN tasks_assignment_indicators ai ON ai.assignment_id = a.id
-        WHERE w.year = %(year)s{ai_ours} AND {where}
+        WHERE k.plan_id = %(plan)s AND w.year = %(year)s{ai_ours} AND {where}
         UNION SELECT iv.indicator_id, iv.organization_id FROM tasks_indicatorvalue iv
         JOIN orgs_organization lo ON lo.id = iv.organization_id
         WHERE iv.period_id = %(period)s AND iv.state = 'approved'{iv_ours} AND {where}"""

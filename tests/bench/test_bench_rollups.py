@@ -4,6 +4,7 @@ No timing is asserted; the baseline's SQL (DISTINCT ON) is PostgreSQL's, measure
 """
 
 import pytest
+from django.db import connection
 from django.db.models import Count
 
 from bench.generate import ROLLUP_GROUPS, ROLLUP_KEY_TASKS, ROLLUP_WORK_ITEMS, Config, generate
@@ -43,3 +44,21 @@ def test_rollup_layout_has_the_issue_shape_and_rolls_up():
     period = plan.periods.order_by("ends_on").last()
     rollup_full(plan, period)
     assert ProgressRollup.objects.filter(period=period, level="plan", org_key=0).count() == 1
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the hand-written SQL is PostgreSQL's"
+)
+def test_every_stored_figure_equals_the_hand_written_sql():
+    """What rollup_full stores for each level, organisation subtree and indicator equals one
+    independent SQL statement computing the same figures (the bench's same-figures baseline)."""
+    from bench.rollups import same_figures_as_stored
+    from tasks.rollups import settings_for
+
+    generate(Config.small(2000, layout="rollups"))
+    plan = Plan.objects.get(pk=1)
+    periods = list(plan.periods.order_by("ends_on"))[-4:]
+    for period in periods:
+        rollup_full(plan, period)
+    check = same_figures_as_stored(plan, periods, settings_for(plan))
+    assert check["rows"] > 100 and check["mismatched"] == 0
