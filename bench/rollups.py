@@ -188,10 +188,11 @@ SAME_FIGURES = """
 """
 
 
-def same_figures(plan, period, cfg) -> list[tuple]:
+def _run(sql: str, plan, period, cfg) -> list[tuple]:
+    """One of the hand-written statements for a plan's period, its rows fetched."""
     with connection.cursor() as cursor:
         cursor.execute(
-            SAME_FIGURES,
+            sql,
             {
                 "lead": cfg.lead_weight,
                 "supporting": cfg.supporting_weight,
@@ -202,6 +203,10 @@ def same_figures(plan, period, cfg) -> list[tuple]:
             },
         )
         return cursor.fetchall()
+
+
+def same_figures(plan, period, cfg) -> list[tuple]:
+    return _run(SAME_FIGURES, plan, period, cfg)
 
 
 def same_figures_pass(plan, periods, cfg) -> float:
@@ -239,18 +244,7 @@ def same_figures_as_stored(plan, periods, cfg) -> dict:
 
 
 def baseline(plan, period, cfg) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            BASELINE,
-            {
-                "lead": cfg.lead_weight,
-                "supporting": cfg.supporting_weight,
-                "plan": plan.pk,
-                "year": period.year,
-                "end": period.ends_on,
-            },
-        )
-        return cursor.fetchall()
+    return _run(BASELINE, plan, period, cfg)
 
 
 def same_as_stored(plan, periods, cfg) -> dict:

@@ -10,6 +10,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -19,7 +20,17 @@ from orgs.models import Organization
 from qhsta.scoping import Action
 from tasks.importers import MAX_BYTES, MAX_ERRORS, XLSX_TYPE, ImportRejected, RowError, _text
 
-__all__ = ["XLSX_TYPE", "ImportRejected", "RowChecker", "RowError", "SheetSpec", "run_import"]
+__all__ = [
+    "XLSX_TYPE",
+    "ImportRejected",
+    "RowChecker",
+    "RowError",
+    "SheetSpec",
+    "read_sheet",
+    "rejected",
+    "run_import",
+    "template_workbook",
+]
 
 HEADER_SEARCH_ROWS = 5
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
@@ -33,6 +44,9 @@ class SheetSpec:
     notes: dict  # key -> what to enter
     max_rows: int = 500
     widths: dict = field(default_factory=dict)
+    # the template's aids: a dropdown of words per column, and columns formatted as dates
+    dropdowns: dict = field(default_factory=dict)
+    dates: tuple = ()
 
 
 @dataclass
@@ -75,8 +89,9 @@ def read_sheet(spec: SheetSpec, upload) -> list[tuple[int, dict]]:
 
 def _rows(spec: SheetSpec, sheet) -> list[tuple[int, dict]]:
     lines = sheet.iter_rows(values_only=True)
-    found, best = None, (1, {})
+    found, best, content = None, (1, {}), False
     for number, values in enumerate(lines, start=1):
+        content = content or any(_text(v) for v in values)
         position = {}
         for index, value in enumerate(values):
             name = _clean_header(value)
@@ -90,9 +105,9 @@ def _rows(spec: SheetSpec, sheet) -> list[tuple[int, dict]]:
             best = (number, position)
         if number >= HEADER_SEARCH_ROWS:
             break
+    if found is None and not content:
+        raise ImportRejected([RowError(0, "", _("The sheet is empty."))])
     header_row, position = found or best
-    if not position:
-        raise ImportRejected([RowError(0, "", _("The sheet has no header row of this register."))])
     missing = [spec.columns[k] for k in spec.required if k not in position]
     if missing:
         raise ImportRejected(
@@ -134,15 +149,31 @@ class RowChecker:
     def __init__(self, *, user):
         self.user = user
         self.errors: list[RowError] = []
-        visible = Organization.objects.restrict(user, Action.VIEW).only(
-            "pk", "code", "name", "kind", "path", "is_active"
+
+    # the organisations a row may name, read when a register's row first names one
+    @cached_property
+    def _visible(self) -> list[Organization]:
+        return list(
+            Organization.objects.restrict(self.user, Action.VIEW).only(
+                "pk", "code", "name", "kind", "path", "is_active"
+            )
         )
-        self.by_code = {o.code.lower(): o for o in visible}
-        self.by_name: dict[str, list] = {}
-        for org in visible:
-            self.by_name.setdefault(org.name, []).append(org)
-        self.reportable = set(
-            Organization.objects.restrict(user, Action.REPORT).values_list("pk", flat=True)
+
+    @cached_property
+    def by_code(self) -> dict[str, Organization]:
+        return {o.code.lower(): o for o in self._visible}
+
+    @cached_property
+    def by_name(self) -> dict[str, list]:
+        named: dict[str, list] = {}
+        for org in self._visible:
+            named.setdefault(org.name, []).append(org)
+        return named
+
+    @cached_property
+    def reportable(self) -> set[int]:
+        return set(
+            Organization.objects.restrict(self.user, Action.REPORT).values_list("pk", flat=True)
         )
 
     def error(self, row: int, key: str, message: str) -> None:
@@ -293,6 +324,12 @@ class RowChecker:
         """Checks across rows (duplicates, existing records); may add errors."""
 
 
+def rejected(errors: list[RowError]) -> ImportRejected:
+    """The refusal of a file: its errors by row, the first MAX_ERRORS of them, and how many."""
+    errors = sorted(errors, key=lambda e: e.row)
+    return ImportRejected(errors[:MAX_ERRORS], total=len(errors))
+
+
 def run_import(*, checker: RowChecker, upload, save) -> ImportResult:
     """Read and check every row; if any is wrong raise ImportRejected (nothing saved); otherwise
     call `save(row, result)` for each checked row in one transaction."""
@@ -301,8 +338,7 @@ def run_import(*, checker: RowChecker, upload, save) -> ImportResult:
     checked = [c for c in checked if c is not None]
     checker.finish(checked)
     if checker.errors:
-        errors = sorted(checker.errors, key=lambda e: e.row)
-        raise ImportRejected(errors[:MAX_ERRORS], total=len(errors))
+        raise rejected(checker.errors)
     result = ImportResult()
     number = 0
     try:
@@ -322,6 +358,7 @@ def template_workbook(spec: SheetSpec, *, examples: list | None = None, lists=No
     import openpyxl
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
 
     from tasks.importers import _append
 
@@ -331,7 +368,17 @@ def template_workbook(spec: SheetSpec, *, examples: list | None = None, lists=No
     sheet.append(list(spec.columns.values()))
     for index, key in enumerate(spec.columns, start=1):
         sheet.cell(row=1, column=index).font = Font(bold=True)
-        sheet.column_dimensions[get_column_letter(index)].width = spec.widths.get(key, 16)
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = spec.widths.get(key, 16)
+        if key in spec.dates:
+            for row in range(2, spec.max_rows + 2):
+                sheet.cell(row=row, column=index).number_format = "yyyy-mm-dd"
+        if key in spec.dropdowns:
+            words = DataValidation(
+                type="list", formula1='"' + ",".join(spec.dropdowns[key]) + '"', allow_blank=True
+            )
+            words.add(f"{letter}2:{letter}{spec.max_rows + 1}")
+            sheet.add_data_validation(words)
     for example in examples or []:
         _append(sheet, example)
     sheet.freeze_panes = "A2"

@@ -13,17 +13,13 @@ society, the provincial STA sees every society). Writing splits in two:
   cannot score or warn a society, whatever actions it carries.
 """
 
-from qhsta.scoping import STEPLEN, Action, user_can, user_scope
-
-
-def _parent_path(path: str) -> str:
-    return path[:-STEPLEN] if len(path) > STEPLEN else path
+from qhsta.scoping import Action, parent_path, user_can, user_scope
 
 
 def is_province_for(user, organization) -> bool:
     """Whether `user` supervises the societies under the provincial STA above `organization`
     (or `organization` itself when it is the provincial STA)."""
-    path = organization.path if organization.depth == 1 else _parent_path(organization.path)
+    path = organization.path if organization.depth == 1 else parent_path(organization.path)
     return user_scope(user, Action.REVIEW).covers(path) or user_scope(user, Action.MANAGE).covers(
         path
     )

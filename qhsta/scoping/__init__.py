@@ -29,6 +29,11 @@ def ancestor_paths(path: str, *, include_self: bool = False) -> list[str]:
     return [path[:i] for i in range(STEPLEN, end, STEPLEN)]
 
 
+def parent_path(path: str) -> str:
+    """The path of the organisation directly above the one at `path` (a root's own path)."""
+    return path[:-STEPLEN] if len(path) > STEPLEN else path
+
+
 class Action(StrEnum):
     VIEW = "view"
     REPORT = "report"

@@ -434,7 +434,24 @@ def subject_labels(rows) -> dict:
     return labels
 
 
-class ProgressRollupSerializer(serializers.ModelSerializer):
+class ExplainedFigure(serializers.Serializer):
+    """A stored rollup figure's explanation and the organisations missing from it."""
+
+    missing = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text=_("Codes of the organisations whose figure is missing from this one."),
+    )
+    explanation = serializers.DictField(
+        read_only=True,
+        help_text=_(
+            "How the figure was computed: the method, the children it came from (each with its "
+            "figure, weight, and whether it was missing or stale)."
+        ),
+    )
+
+
+class ProgressRollupSerializer(ExplainedFigure, serializers.ModelSerializer):
     """Progress of one subject in one period, for all organisations (organization null) or for
     one organisation's subtree."""
 
@@ -449,18 +466,6 @@ class ProgressRollupSerializer(serializers.ModelSerializer):
     )
     expected_progress = serializers.DecimalField(
         max_digits=6, decimal_places=2, coerce_to_string=False, read_only=True, allow_null=True
-    )
-    missing = serializers.ListField(
-        child=serializers.CharField(),
-        read_only=True,
-        help_text=_("Codes of the organisations whose figure is missing from this one."),
-    )
-    explanation = serializers.DictField(
-        read_only=True,
-        help_text=_(
-            "How the figure was computed: the method, the children it came from (each with its "
-            "figure, weight, and whether it was missing or stale)."
-        ),
     )
 
     class Meta:
@@ -497,7 +502,7 @@ class ProgressRollupSerializer(serializers.ModelSerializer):
         }
 
 
-class IndicatorRollupSerializer(serializers.ModelSerializer):
+class IndicatorRollupSerializer(ExplainedFigure, serializers.ModelSerializer):
     """An indicator's aggregate in one period (its own method: sum, mean, ratio …)."""
 
     indicator_code = serializers.CharField(source="indicator.code", read_only=True)
@@ -508,18 +513,6 @@ class IndicatorRollupSerializer(serializers.ModelSerializer):
     value = number(read_only=True, allow_null=True)
     numerator = number(read_only=True, allow_null=True)
     denominator = number(read_only=True, allow_null=True)
-    missing = serializers.ListField(
-        child=serializers.CharField(),
-        read_only=True,
-        help_text=_("Codes of the organisations whose figure is missing from this one."),
-    )
-    explanation = serializers.DictField(
-        read_only=True,
-        help_text=_(
-            "How the figure was computed: the method, the children it came from (each with its "
-            "figure, weight, and whether it was missing or stale)."
-        ),
-    )
 
     class Meta:
         model = IndicatorRollup
