@@ -81,6 +81,16 @@ def settings_for(plan: Plan) -> RollupSettings:
     return RollupSettings.objects.filter(plan=plan).first() or RollupSettings(plan=plan)
 
 
+def _clock():
+    """The run's time, from the database's clock where several hosts may write (their own
+    clocks may differ): a row written by a run that started later is never overwritten."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT clock_timestamp()")
+            return cursor.fetchone()[0]
+    return timezone.now()
+
+
 class _Run:
     """One recompute of a plan's period: its settings, its time, and the statements' parameters
     (named: every statement takes the same dictionary)."""
@@ -90,7 +100,7 @@ class _Run:
         # a chain's organisation: the ancestors it recomputes are no deeper than it is
         self.chain_depth = organization.depth if organization is not None else None
         cfg = settings_for(plan)
-        self.now = timezone.now()
+        self.now = _clock()
         self._depth = None
         self.params = {
             "period": period.pk,
@@ -254,7 +264,8 @@ def _ancestor_ids(organization: Organization | None):
 def _write(run: _Run, model, key, columns, select: str, sweep: str | None = None) -> None:
     """Store the rows `select` computes (its columns named as `columns`): inserted, or updated
     where a column differs from the stored row (unchanged rows are not rewritten and keep their
-    computed_at). With `sweep`, a condition on the table naming the stored rows this level
+    computed_at) — unless a run that started later wrote the row: it read data at least as
+    new, so an earlier run, finishing late, never puts older figures back (no lost update). With `sweep`, a condition on the table naming the stored rows this level
     replaces: those of them that `select` did not produce and that are older than this run are
     deleted (a chain running meanwhile writes later than the run's time, so its rows stay)."""
     table = connection.ops.quote_name(model._meta.db_table)
@@ -264,7 +275,8 @@ def _write(run: _Run, model, key, columns, select: str, sweep: str | None = None
     changed = " OR ".join(_sql_differs(f"{table}.{c}", f"excluded.{c}") for c in figures)
     upsert = (
         f"INSERT INTO {table} ({names}, computed_at) SELECT {names}, %(now)s FROM {{source}} "
-        f"WHERE 1 = 1 ON CONFLICT ({', '.join(key)}) DO UPDATE SET {update} WHERE {changed}"
+        f"WHERE 1 = 1 ON CONFLICT ({', '.join(key)}) DO UPDATE SET {update} "
+        f"WHERE {table}.computed_at < %(now)s AND ({changed})"
     )
     # every sweep names one period (and a progress level one level): matched on the rest of
     # the key, by NOT IN, which PostgreSQL hashes whatever it estimates the computed rows to be

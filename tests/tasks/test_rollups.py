@@ -419,3 +419,22 @@ def test_unchanged_rows_are_not_rewritten(rollup_world):
     assert ("work_item", w1.pk, 0) in changed and ("plan", task.plan_id, 0) in changed
     assert ("assignment", a["xining"].pk, 0) not in changed
     assert not any(k[0] == "work_item" and k[1] == w2.pk for k in changed)
+
+
+def test_a_run_that_started_earlier_never_puts_older_figures_back(rollup_world):
+    """Two jobs for one chain: the one that started first but finishes last (a slow worker, a
+    lock) must not overwrite the figures of the job that started after the approval."""
+    from tasks.rollups import _assignment_level, _Run
+
+    orgs, periods, task, w1, _w2, a = rollup_world
+    q2 = periods[2]
+    rollup_full(task.plan, q2)
+    early = _Run(task.plan, q2)  # started before the approval below
+    report = approve(a["haixi"], q2, 80)
+    rollup_chain(w1, q2, orgs["haixi"])  # the approval's own job
+    assert row(q2, "assignment", a["haixi"].pk).progress == D("80.00")
+    report.delete()  # the early job read the data as it was when it started: no report
+    _assignment_level(early, work_item_ids=[w1.pk])
+    assert row(q2, "assignment", a["haixi"].pk).progress == D("80.00")
+    rollup_chain(w1, q2, orgs["haixi"])  # a job started now reads what is there now
+    assert row(q2, "assignment", a["haixi"].pk).progress is None
