@@ -264,10 +264,12 @@ def _ancestor_ids(organization: Organization | None):
 def _write(run: _Run, model, key, columns, select: str, sweep: str | None = None) -> None:
     """Store the rows `select` computes (its columns named as `columns`): inserted, or updated
     where a column differs from the stored row (unchanged rows are not rewritten and keep their
-    computed_at) — unless a run that started later wrote the row: it read data at least as
-    new, so an earlier run, finishing late, never puts older figures back (no lost update). With `sweep`, a condition on the table naming the stored rows this level
-    replaces: those of them that `select` did not produce and that are older than this run are
-    deleted (a chain running meanwhile writes later than the run's time, so its rows stay)."""
+    computed_at) — unless a run that started later wrote the row: it read data at least as new,
+    so an earlier run, finishing late, never puts older figures back (no lost update).
+
+    With `sweep`, a condition on the table naming the stored rows this level replaces: those of
+    them that `select` did not produce and that are older than this run are deleted (a chain
+    running meanwhile writes later than the run's time, so its rows stay)."""
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(columns)
     figures = [c for c in columns if c not in key]
