@@ -84,7 +84,7 @@ def settings_for(plan: Plan) -> RollupSettings:
 def _clock():
     """The run's time, from the database's clock where several hosts may write (their own
     clocks may differ): a row written by a run that started later is never overwritten."""
-    if connection.vendor == "postgresql":
+    if _pg():
         with connection.cursor() as cursor:
             cursor.execute("SELECT clock_timestamp()")
             return cursor.fetchone()[0]
