@@ -1,5 +1,18 @@
 """Form helpers shared by the apps."""
 
+from django.core.exceptions import ValidationError
+
+
+def add_service_errors(form, exc: ValidationError) -> None:
+    """A service's ValidationError shown next to the form's fields (or above the form)."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            target = name if name in form.fields else None
+            for error in errors:
+                form.add_error(target, error.messages if hasattr(error, "messages") else error)
+    else:
+        form.add_error(None, exc)
+
 
 class BootstrapFormMixin:
     """Bootstrap classes on every widget; invalid fields marked and tied to their message."""

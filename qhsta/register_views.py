@@ -2,8 +2,12 @@
 form that writes through a service (errors next to their fields, nothing typed is lost), an Excel
 import page."""
 
+from functools import reduce
+from operator import or_
+
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -11,7 +15,7 @@ from django.views.generic import FormView, ListView, View
 from django.views.generic.detail import SingleObjectMixin
 
 from orgs.models import Organization
-from qhsta.forms import BootstrapFormMixin
+from qhsta.forms import BootstrapFormMixin, add_service_errors
 from qhsta.history import history_entries
 from qhsta.scoping import Action, user_can
 from qhsta.scoping.views import ScopedViewMixin, refuse
@@ -22,22 +26,26 @@ def reportable_orgs(user, kinds=None, action: Action = Action.REPORT):
     return orgs.filter(kind__in=kinds) if kinds else orgs
 
 
-def add_service_errors(form, exc: ValidationError) -> None:
-    """A service's ValidationError shown next to the form's fields (or above the form)."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            target = name if name in form.fields else None
-            for error in errors:
-                form.add_error(target, error.messages if hasattr(error, "messages") else error)
-    else:
-        form.add_error(None, exc)
-
-
 class RegisterListView(ScopedViewMixin, ListView):
     """A scoped, paginated list of a register; `can_add` when the user may write anywhere."""
 
     paginate_by = 50
     org_kinds: tuple = ()
+    related: tuple = ("organization",)  # read with each row
+    search_fields: tuple = ()  # ?q= finds rows containing it in any of these
+    filter_fields: tuple = ()  # ?name=value keeps the rows with that value
+
+    def narrow(self, queryset):
+        queryset = queryset.select_related(*self.related)
+        q = self.request.GET.get("q", "").strip()
+        if q and self.search_fields:
+            queryset = queryset.filter(
+                reduce(or_, (Q(**{f"{name}__icontains": q}) for name in self.search_fields))
+            )
+        for name in self.filter_fields:
+            if value := self.request.GET.get(name):
+                queryset = queryset.filter(**{name: value})
+        return queryset
 
     def get_context_data(self, **kwargs):
         return {
@@ -243,6 +251,5 @@ __all__ = [
     "RegisterImportView",
     "RegisterListView",
     "TemplateDownloadView",
-    "add_service_errors",
     "reportable_orgs",
 ]

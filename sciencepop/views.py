@@ -1,6 +1,5 @@
 """Pages of science popularisation: overview, surveys, venues, bases, events, imports."""
 
-from django.db.models import Q
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
@@ -191,13 +190,7 @@ class VenueTemplateView(TemplateDownloadView):
 class BaseListView(RegisterListView):
     model = ScienceBase
     template_name = "sciencepop/base_list.html"
-
-    def narrow(self, queryset):
-        q = self.request.GET.get("q", "").strip()
-        queryset = queryset.select_related("organization")
-        if q:
-            queryset = queryset.filter(Q(name__icontains=q) | Q(theme__icontains=q))
-        return queryset
+    search_fields = ("name", "theme")
 
 
 class BaseFormView(RegisterFormView):
@@ -221,13 +214,8 @@ class BaseFormView(RegisterFormView):
 class EventListView(RegisterListView):
     model = ScienceEvent
     template_name = "sciencepop/event_list.html"
-
-    def narrow(self, queryset):
-        q = self.request.GET.get("q", "").strip()
-        queryset = queryset.select_related("organization", "base")
-        if q:
-            queryset = queryset.filter(Q(title__icontains=q) | Q(location__icontains=q))
-        return queryset
+    related = ("organization", "base")
+    search_fields = ("title", "location")
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "summary": event_summary(self.request.user)}

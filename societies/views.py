@@ -15,6 +15,7 @@ from django.views.generic import DetailView, FormView, ListView, View
 from django.views.generic.detail import SingleObjectMixin
 
 from orgs.models import Organization
+from qhsta.forms import add_service_errors
 from qhsta.scoping import Action
 from qhsta.scoping.views import ScopedViewMixin, refuse
 
@@ -44,14 +45,6 @@ from .models import (
 )
 
 
-def _errors_to_form(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 class ServiceMixin:
     """Turns a service's refusal into the logged 403 every page gives."""
 
@@ -60,6 +53,25 @@ class ServiceMixin:
             return service(actor=self.request.user, **kwargs)
         except PermissionDenied as exc:
             refuse(self.request, str(exc) or _("You may see this, but you may not change it."))
+
+
+class InvalidFormMixin:
+    """A form sent back with its errors answers 400."""
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class ChangeObjectMixin(InvalidFormMixin):
+    """A form that changes one object: the object is read before any handler runs, and a GET of
+    the form is refused at once when the user may see the object but not change it."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.object = self.get_object()
+            if request.method in ("GET", "HEAD"):
+                self.check_write(self.object)
+        return super().dispatch(request, *args, **kwargs)
 
 
 def _registerable(user):
@@ -149,18 +161,11 @@ class SocietyDetailView(SocietyMixin, DetailView):
         }
 
 
-class SocietyEditView(ServiceMixin, SocietyMixin, SingleObjectMixin, FormView):
+class SocietyEditView(ChangeObjectMixin, ServiceMixin, SocietyMixin, SingleObjectMixin, FormView):
     write_action = Action.REPORT
     form_class = SocietyForm
     template_name = "societies/society_form.html"
     context_object_name = "society"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.object = self.get_object()
-            if request.method in ("GET", "HEAD"):
-                self.check_write(self.object)
-        return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.object}
@@ -171,16 +176,13 @@ class SocietyEditView(ServiceMixin, SocietyMixin, SingleObjectMixin, FormView):
         try:
             self.call(services.society_update, society=society, **fields)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("The registry entry is saved."))
         return redirect("societies:society_detail", code=self.object.organization.code)
 
-    def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form), status=400)
 
-
-class SocietyRegisterView(ServiceMixin, ScopedViewMixin, FormView):
+class SocietyRegisterView(InvalidFormMixin, ServiceMixin, ScopedViewMixin, FormView):
     """Open the registry entry of a society organisation (the province)."""
 
     model = Society
@@ -207,13 +209,10 @@ class SocietyRegisterView(ServiceMixin, ScopedViewMixin, FormView):
                 **fields,
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("The society is registered."))
         return redirect("societies:society_detail", code=society.organization.code)
-
-    def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
 class SocietyStatusView(ServiceMixin, SocietyMixin, SingleObjectMixin, View):
@@ -242,20 +241,13 @@ class SocietyStatusView(ServiceMixin, SocietyMixin, SingleObjectMixin, View):
 # ---- terms and members ---------------------------------------------------------------------
 
 
-class TermCreateView(ServiceMixin, SocietyMixin, SingleObjectMixin, FormView):
+class TermCreateView(ChangeObjectMixin, ServiceMixin, SocietyMixin, SingleObjectMixin, FormView):
     """Record a re-election (换届): the new term and, optionally, the previous council."""
 
     write_action = Action.REPORT
     form_class = TermForm
     template_name = "societies/term_form.html"
     context_object_name = "society"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.object = self.get_object()
-            if request.method in ("GET", "HEAD"):
-                self.check_write(self.object)
-        return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
         data = form.cleaned_data
@@ -268,13 +260,10 @@ class TermCreateView(ServiceMixin, SocietyMixin, SingleObjectMixin, FormView):
                 copy_members=data["copy_members"],
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("The re-election is recorded."))
         return redirect("societies:term_detail", pk=term.pk)
-
-    def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
 def term_context(request, term: CouncilTerm, member_form=None) -> dict:
@@ -320,7 +309,7 @@ class MemberAddView(ServiceMixin, TermMixin, SingleObjectMixin, View):
             try:
                 self.call(services.council_member_save, term=term, **form.cleaned_data)
             except ValidationError as exc:
-                _errors_to_form(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("%(name)s is on the council.") % form.cleaned_data)
                 return redirect(
@@ -341,18 +330,11 @@ class MemberMixin(ScopedViewMixin):
         return queryset.select_related("term__society__organization")
 
 
-class MemberEditView(ServiceMixin, MemberMixin, SingleObjectMixin, FormView):
+class MemberEditView(ChangeObjectMixin, ServiceMixin, MemberMixin, SingleObjectMixin, FormView):
     write_action = Action.REPORT
     form_class = MemberForm
     template_name = "societies/member_form.html"
     context_object_name = "member"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.object = self.get_object()
-            if request.method in ("GET", "HEAD"):
-                self.check_write(self.object)
-        return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         return {
@@ -367,15 +349,12 @@ class MemberEditView(ServiceMixin, MemberMixin, SingleObjectMixin, FormView):
                 services.council_member_save, term=member.term, member=member, **form.cleaned_data
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("The member is saved."))
         return redirect(
             reverse("societies:term_detail", kwargs={"pk": member.term_id}) + "#members"
         )
-
-    def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
 class MemberDeleteView(ServiceMixin, MemberMixin, SingleObjectMixin, View):
@@ -389,7 +368,7 @@ class MemberDeleteView(ServiceMixin, MemberMixin, SingleObjectMixin, View):
         return redirect(reverse("societies:term_detail", kwargs={"pk": term_pk}) + "#members")
 
 
-class CouncilImportView(TermMixin, SingleObjectMixin, FormView):
+class CouncilImportView(InvalidFormMixin, TermMixin, SingleObjectMixin, FormView):
     """Import a council list into a term; row-numbered errors, nothing saved from a bad file."""
 
     write_action = Action.REPORT
@@ -433,9 +412,6 @@ class CouncilImportView(TermMixin, SingleObjectMixin, FormView):
         )
         return redirect(reverse("societies:term_detail", kwargs={"pk": term.pk}) + "#members")
 
-    def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form), status=400)
-
 
 class CouncilTemplateView(ScopedViewMixin, View):
     """The empty council list (.xlsx), for whoever keeps a society's records."""
@@ -456,19 +432,14 @@ class CouncilTemplateView(ScopedViewMixin, View):
 # ---- conferences and journals --------------------------------------------------------------
 
 
-class SocietyRecordCreateView(ServiceMixin, SocietyMixin, SingleObjectMixin, FormView):
+class SocietyRecordCreateView(
+    ChangeObjectMixin, ServiceMixin, SocietyMixin, SingleObjectMixin, FormView
+):
     write_action = Action.REPORT
     template_name = "societies/record_form.html"
     context_object_name = "society"
     service = None
     title = ""
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.object = self.get_object()
-            if request.method in ("GET", "HEAD"):
-                self.check_write(self.object)
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "title": self.title}
@@ -477,13 +448,10 @@ class SocietyRecordCreateView(ServiceMixin, SocietyMixin, SingleObjectMixin, For
         try:
             self.call(type(self).service, society=self.object, **form.cleaned_data)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("Saved."))
         return redirect("societies:society_detail", code=self.object.organization.code)
-
-    def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
 class ConferenceCreateView(SocietyRecordCreateView):
@@ -504,7 +472,7 @@ class JournalCreateView(SocietyRecordCreateView):
         return _("Add a journal")
 
 
-class RecordEditView(ServiceMixin, ScopedViewMixin, SingleObjectMixin, FormView):
+class RecordEditView(ChangeObjectMixin, ServiceMixin, ScopedViewMixin, SingleObjectMixin, FormView):
     """Change a conference or a journal of a society."""
 
     write_action = Action.REPORT
@@ -515,13 +483,6 @@ class RecordEditView(ServiceMixin, ScopedViewMixin, SingleObjectMixin, FormView)
 
     def narrow(self, queryset):
         return queryset.select_related("society__organization")
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.object = self.get_object()
-            if request.method in ("GET", "HEAD"):
-                self.check_write(self.object)
-        return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         fresh = type(self.object).objects.get(pk=self.object.pk)
@@ -544,13 +505,10 @@ class RecordEditView(ServiceMixin, ScopedViewMixin, SingleObjectMixin, FormView)
                 **form.cleaned_data,
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("Saved."))
         return redirect("societies:society_detail", code=record.society.organization.code)
-
-    def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
 class ConferenceEditView(RecordEditView):
@@ -575,19 +533,12 @@ class JournalEditView(RecordEditView):
         return _("Edit the journal")
 
 
-class TermEditView(ServiceMixin, TermMixin, SingleObjectMixin, FormView):
+class TermEditView(ChangeObjectMixin, ServiceMixin, TermMixin, SingleObjectMixin, FormView):
     """Correct a term's election date or scheduled end."""
 
     write_action = Action.REPORT
     form_class = TermForm
     template_name = "societies/term_form.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.object = self.get_object()
-            if request.method in ("GET", "HEAD"):
-                self.check_write(self.object)
-        return super().dispatch(request, *args, **kwargs)
 
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
@@ -616,13 +567,10 @@ class TermEditView(ServiceMixin, TermMixin, SingleObjectMixin, FormView):
                 ends_on=form.cleaned_data["ends_on"],
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("The term is saved."))
         return redirect("societies:term_detail", pk=term.pk)
-
-    def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
 class RecordDeleteView(ServiceMixin, ScopedViewMixin, SingleObjectMixin, View):
@@ -693,7 +641,7 @@ class EvaluationListView(ServiceMixin, ScopedViewMixin, ListView):
                     services.evaluation_round_create, organization=provinces[0], **form.cleaned_data
                 )
             except ValidationError as exc:
-                _errors_to_form(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("The evaluation is open; add its criteria and scores."))
                 return redirect("societies:evaluation_detail", pk=evaluation.pk)
@@ -825,7 +773,7 @@ class CriterionAddView(ServiceMixin, EvaluationMixin, SingleObjectMixin, View):
                     **form.cleaned_data,
                 )
             except ValidationError as exc:
-                _errors_to_form(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("The criterion is added."))
                 return redirect("societies:evaluation_detail", pk=evaluation.pk)

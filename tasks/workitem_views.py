@@ -15,6 +15,7 @@ from django.views.generic import DetailView, FormView, ListView, UpdateView, Vie
 from django.views.generic.detail import SingleObjectMixin
 
 from plan.models import KeyTask, Plan
+from qhsta.forms import add_service_errors
 from qhsta.scoping import Action, user_can
 from qhsta.scoping.views import ScopedViewMixin, refuse
 
@@ -251,8 +252,7 @@ class AssignmentSaveView(ScopedViewMixin, SingleObjectMixin, View):
                     indicators=list(data["indicators"]),
                 )
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_service_errors(form, exc)
             else:
                 messages.success(
                     request,

@@ -11,13 +11,13 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, View
 from django.views.generic.detail import SingleObjectMixin
 
+from qhsta.forms import add_service_errors
 from qhsta.history import history_entries
 from qhsta.register_views import (
     RegisterFormView,
     RegisterImportView,
     RegisterListView,
     TemplateDownloadView,
-    add_service_errors,
     reportable_orgs,
 )
 from qhsta.scoping import Action, user_can
@@ -323,18 +323,8 @@ class ReviewScoreView(RegisterFormView):
 class ExpertListView(RegisterListView):
     model = Expert
     template_name = "thinktank/expert_list.html"
-
-    def narrow(self, queryset):
-        q = self.request.GET.get("q", "").strip()
-        queryset = queryset.select_related("organization")
-        if q:
-            queryset = queryset.filter(
-                Q(name__icontains=q) | Q(expertise__icontains=q) | Q(employer__icontains=q)
-            )
-        availability = self.request.GET.get("availability")
-        if availability:
-            queryset = queryset.filter(availability=availability)
-        return queryset
+    search_fields = ("name", "expertise", "employer")
+    filter_fields = ("availability",)
 
 
 class ExpertFormView(RegisterFormView):
@@ -377,13 +367,8 @@ class ExpertTemplateView(TemplateDownloadView):
 class ConsultingTopicListView(RegisterListView):
     model = ConsultingTopic
     template_name = "thinktank/consulting_list.html"
-
-    def narrow(self, queryset):
-        q = self.request.GET.get("q", "").strip()
-        queryset = queryset.select_related("organization", "call")
-        if q:
-            queryset = queryset.filter(Q(title__icontains=q) | Q(field__icontains=q))
-        return queryset
+    related = ("organization", "call")
+    search_fields = ("title", "field")
 
     def get_context_data(self, **kwargs):
         user = self.request.user
@@ -438,13 +423,8 @@ class ConsultingTopicAdoptView(ScopedViewMixin, SingleObjectMixin, View):
 class ResultListView(RegisterListView):
     model = ResearchResult
     template_name = "thinktank/result_list.html"
-
-    def narrow(self, queryset):
-        q = self.request.GET.get("q", "").strip()
-        queryset = queryset.select_related("organization", "topic")
-        if q:
-            queryset = queryset.filter(Q(title__icontains=q) | Q(summary__icontains=q))
-        return queryset
+    related = ("organization", "topic")
+    search_fields = ("title", "summary")
 
 
 class ResultFormView(RegisterFormView):
@@ -471,11 +451,7 @@ class ResultFormView(RegisterFormView):
 class SuggestionListView(RegisterListView):
     model = Suggestion
     template_name = "thinktank/suggestion_list.html"
-
-    def narrow(self, queryset):
-        state = self.request.GET.get("state")
-        queryset = queryset.select_related("organization")
-        return queryset.filter(state=state) if state else queryset
+    filter_fields = ("state",)
 
 
 class SuggestionCreateView(RegisterFormView):

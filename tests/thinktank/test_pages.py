@@ -200,3 +200,18 @@ def test_expert_import(tt):
     other = book([header, ["soc-medical", "别家专家", "", "", "医学", "", "", ""]])
     with pytest.raises(importers.ImportRejected):
         importers.import_experts(user=tt.society, upload=other)
+
+
+def test_register_lists_search_and_filter(tt, login):
+    """?q= finds a row by any of the list's search fields; ?availability= keeps that value."""
+    client = login("leader")
+    page = client.get("/thinktank/experts/", {"q": "王甲"})
+    experts = list(page.context["object_list"])
+    assert [e.name for e in experts] == ["王甲"]
+    by_expertise = {
+        e.name for e in client.get("/thinktank/experts/", {"q": "高原"}).context["object_list"]
+    }
+    assert {"王甲", "李乙", "马丙", "赵丁", "周戊"} <= by_expertise
+    away = client.get("/thinktank/experts/", {"availability": "unavailable"}).context["object_list"]
+    assert [e.name for e in away] == ["周戊"]
+    assert not list(client.get("/thinktank/experts/", {"q": "无此人"}).context["object_list"])
