@@ -10,7 +10,7 @@ from django.utils import timezone
 from orgs.choices import OrganizationKind
 from orgs.models import Organization
 from plan.models import Indicator, Plan
-from qhsta.scoping import STEPLEN
+from qhsta.scoping import parent_path
 from tasks.feeds import feed_period
 from tasks.models import IndicatorRollup
 
@@ -106,13 +106,13 @@ def coverage_summary(user, year: int | None = None) -> dict:
     parents = {
         o.path: o
         for o in Organization.objects.filter(
-            path__in={c.path[: len(c.path) - STEPLEN] for c in counties}
+            path__in={parent_path(c.path) for c in counties}
         )
     }
     rows: dict = defaultdict(lambda: None)
     total = CoverageRow(None)
     for county in counties:
-        parent = parents.get(county.path[: len(county.path) - STEPLEN])
+        parent = parents.get(parent_path(county.path))
         row = rows[parent.pk if parent else 0] or CoverageRow(parent)
         rows[parent.pk if parent else 0] = row
         for target in (row, total):
