@@ -6,6 +6,7 @@ class PathStatus(models.TextChoices):
     """Where an indicator stands against the path from its baseline to its target."""
 
     ACHIEVED = "achieved", _("Target reached")
+    PROVISIONAL = "provisional", _("Target reached, provisional: not every unit has reported")
     ON_TRACK = "on_track", _("On the path")
     AT_RISK = "at_risk", _("Behind the path")
     OFF_TRACK = "off_track", _("Far behind the path")

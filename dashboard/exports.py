@@ -16,7 +16,7 @@ from openpyxl.styles import Font
 from plan.models import Indicator, KeyTask, TaskGroup
 from qhsta.scoping import Action
 from qhsta.scoping.views import ScopedViewMixin
-from tasks.models import ProgressRollup, RollupLevel, WorkItem
+from tasks.models import ProgressRollup, ReportingPeriod, RollupLevel, WorkItem
 
 from .choices import PathStatus
 from .selectors import (
@@ -117,7 +117,7 @@ def indicators_sheet(sheets, data):
             _("Expected for the period"),
             _("Actual"),
             _("Status against the path"),
-            _("Shortfall (per cent of the planned change)"),
+            _("Against the path: ahead + / behind − (per cent of the planned change)"),
             _("Organisations reported"),
             _("Organisations expected"),
         ],
@@ -133,7 +133,7 @@ def indicators_sheet(sheets, data):
                 _n(c.expected),
                 _n(c.row.value) if c.row else None,
                 str(PathStatus(c.status).label),
-                _n(c.shortfall),
+                _n(-c.shortfall) if c.shortfall is not None else None,
                 c.row.reported if c.row else None,
                 c.row.expected if c.row else None,
             ]
@@ -264,10 +264,25 @@ def assignments_sheet(sheets, *, user, subject, period):
     assignments = organization_assignments(
         user=user, subject=subject, period=period, org=subject.top
     )[:EXPORT_LIMIT]
-    states_sheet(sheets, assignment_states(user=user, assignments=assignments, period=period))
+    states_sheet(
+        sheets,
+        assignment_states(user=user, assignments=assignments, period=period),
+        ReportingPeriod.objects.filter(plan=subject.plan),
+    )
 
 
-def states_sheet(sheets, states):
+def figure_from(row, periods) -> str:
+    """Which period an assignment's figure comes from: this one, an earlier one (沿用), none."""
+    if row is None or row.progress is None:
+        return _("never reported")
+    carried = (row.explanation or {}).get("carried_from")
+    if not carried:
+        return _("this period")
+    label = next((p.label for p in periods if p.pk == carried), "")
+    return _("Carried from %(period)s") % {"period": label}
+
+
+def states_sheet(sheets, states, periods=()):
     sheets.sheet(
         _("Assignments"),
         [
@@ -277,6 +292,7 @@ def states_sheet(sheets, states):
             _("Role"),
             _("Report for the period"),
             _("Report counted"),
+            _("Figure from"),
             *figure_headers(),
         ],
         (
@@ -287,6 +303,7 @@ def states_sheet(sheets, states):
                 str(s.assignment.get_role_display()),
                 str(s.report.get_state_display()) if s.report else _("none"),
                 s.counted,
+                figure_from(s.row, periods),
                 *_figures(s.row),
             ]
             for s in states
@@ -426,7 +443,7 @@ class ExportView(ScopedViewMixin, SubjectMixin, View):
             )
         elif table == "work-item":
             data = work_item_detail(user=user, subject=subject, period=period, work_item=obj)
-            states_sheet(sheets, data["states"])
+            states_sheet(sheets, data["states"], self.periods)
         else:
             assignments_sheet(sheets, user=user, subject=subject, period=period)
         who = subject.org.code if subject.org else plan.code

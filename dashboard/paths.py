@@ -70,14 +70,15 @@ def shortfall_percent(indicator, actual: Decimal, expected: Decimal) -> Decimal:
 
 
 def path_status(
-    indicator, actual, on: dt.date, thresholds: Thresholds
+    indicator, actual, on: dt.date, thresholds: Thresholds, *, complete: bool = True
 ) -> tuple[str, Decimal | None]:
-    """(status, shortfall in %) of an actual value on a date."""
+    """(status, shortfall in %) of an actual value on a date; a target reached while some
+    units expected to report have not is only provisional (`complete` False)."""
     if actual is None:
         return PathStatus.NO_DATA, None
     actual = Decimal(actual)
     if reached(indicator, actual):
-        return PathStatus.ACHIEVED, None
+        return (PathStatus.ACHIEVED if complete else PathStatus.PROVISIONAL), None
     expected = expected_value(indicator, on)
     if expected is None:
         if on >= _year_end(indicator.target_year):

@@ -16,7 +16,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, IntegerField, OuterRef, Q
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
 
@@ -143,6 +145,34 @@ def period_choose(periods, requested, *, year: int | None = None, today=None):
     return candidates[-1] if candidates else None
 
 
+def covered(row) -> bool:
+    """Whether every unit expected to report a figure has one (reported of expected)."""
+    return row is not None and row.reported >= row.expected
+
+
+def coverage(row) -> dict:
+    """A figure's reports counted against the assignments expected to report: approved for the
+    period itself, carried from an earlier period, never reported."""
+    if row is None:
+        return {"expected": 0, "current": 0, "carried": 0, "never": 0}
+    carried = getattr(row, "carried", None) or 0
+    return {
+        "expected": row.expected,
+        "current": row.reported - carried,
+        "carried": carried,
+        "never": row.expected - row.reported,
+    }
+
+
+def with_carried(rows):
+    """Rollup rows with their carried-figure count and latest earlier period read from the
+    explanation in the database (the explanation itself stays deferred)."""
+    return rows.annotate(
+        carried=Cast(KT("explanation__carried"), IntegerField()),
+        carried_from=Cast(KT("explanation__carried_from"), IntegerField()),
+    )
+
+
 def plan_elapsed(plan: Plan, on: dt.date) -> Decimal:
     """The share of the plan's years gone by on `on`, in %."""
     start, end = dt.date(plan.start_year, 1, 1), dt.date(plan.end_year, 12, 31)
@@ -237,7 +267,9 @@ def indicator_cards(*, indicators, rows, periods, period, thresholds) -> list[Ca
             label = by_period[actual_row.period_id].label if actual_row else ""
             years.append((year, expected, actual, label))
         value = current.value if current else None
-        status, shortfall = path_status(indicator, value, period.ends_on, thresholds)
+        status, shortfall = path_status(
+            indicator, value, period.ends_on, thresholds, complete=covered(current)
+        )
         cards.append(
             Card(
                 indicator=indicator,
@@ -260,7 +292,7 @@ def dashboard(*, user, subject: Subject, period: ReportingPeriod, periods) -> di
     units = compared_units(user=user, subject=subject)
     unit_keys = [u.pk for u in units]
     rows = list(
-        ProgressRollup.objects.restrict(user, Action.VIEW)
+        with_carried(ProgressRollup.objects.restrict(user, Action.VIEW))
         .filter(period=period)
         .filter(
             Q(org_key=key, level__in=[RollupLevel.PLAN, RollupLevel.GROUP, RollupLevel.KEY_TASK])
@@ -276,7 +308,7 @@ def dashboard(*, user, subject: Subject, period: ReportingPeriod, periods) -> di
 
     indicators = _indicators(user, plan)
     irows = list(
-        IndicatorRollup.objects.restrict(user, Action.VIEW)
+        with_carried(IndicatorRollup.objects.restrict(user, Action.VIEW))
         .filter(indicator__in=[i.pk for i in indicators] or [0])
         .filter(
             Q(org_key=key, period__plan=plan, period__ends_on__lte=period.ends_on)
@@ -306,6 +338,7 @@ def dashboard(*, user, subject: Subject, period: ReportingPeriod, periods) -> di
     missing = list(plan_row.missing) if plan_row else []
     carried = carried_over(user=user, subject=subject, period=period, limit=MISSING_SHOWN + 1)
     return {
+        "coverage": coverage(plan_row),
         "carried": carried[:MISSING_SHOWN],
         "carried_more": len(carried) > MISSING_SHOWN,
         "plan_row": plan_row,
@@ -353,7 +386,7 @@ def lagging_items(*, user, subject: Subject, period, limit: int, offset: int = 0
     """The subject's work items at risk or delayed in `period`, furthest behind first, each with
     its lead organisation (when the user may see it)."""
     rows = list(
-        ProgressRollup.objects.restrict(user, Action.VIEW)
+        with_carried(ProgressRollup.objects.restrict(user, Action.VIEW))
         .filter(period=period, org_key=subject.key, level=RollupLevel.WORK_ITEM)
         .filter(status__in=LAGGING)
         .annotate(gap=F("expected_progress") - F("progress"))
@@ -384,7 +417,7 @@ def group_detail(*, user, subject: Subject, period, group: TaskGroup) -> dict:
     tasks = list(KeyTask.objects.restrict(user, Action.VIEW).filter(group=group).order_by("number"))
     units = compared_units(user=user, subject=subject)
     rows = list(
-        ProgressRollup.objects.restrict(user, Action.VIEW)
+        with_carried(ProgressRollup.objects.restrict(user, Action.VIEW))
         .filter(period=period)
         .filter(
             Q(org_key=subject.key, level=RollupLevel.GROUP, subject_id=group.pk)
@@ -416,7 +449,7 @@ def task_detail(*, user, subject: Subject, period, task: KeyTask, periods) -> di
     )
     units = compared_units(user=user, subject=subject)
     rows = list(
-        ProgressRollup.objects.restrict(user, Action.VIEW)
+        with_carried(ProgressRollup.objects.restrict(user, Action.VIEW))
         .filter(period=period)
         .filter(
             Q(org_key=subject.key, level=RollupLevel.KEY_TASK, subject_id=task.pk)
@@ -433,7 +466,7 @@ def task_detail(*, user, subject: Subject, period, task: KeyTask, periods) -> di
     by_unit = {r.org_key: r for r in rows if r.org_key != subject.key}
     indicators = list(Indicator.objects.restrict(user, Action.VIEW).filter(key_task=task))
     irows = list(
-        IndicatorRollup.objects.restrict(user, Action.VIEW)
+        with_carried(IndicatorRollup.objects.restrict(user, Action.VIEW))
         .filter(indicator__in=[i.pk for i in indicators], org_key=subject.key)
         .filter(period__plan=task.plan_id, period__ends_on__lte=period.ends_on)
         .defer("explanation", "missing")
@@ -473,7 +506,7 @@ def assignment_states(*, user, assignments, period) -> list[AssignmentState]:
     ids = [a.pk for a in assignments]
     rows = {
         r.subject_id: r
-        for r in ProgressRollup.objects.restrict(user, Action.VIEW).filter(
+        for r in with_carried(ProgressRollup.objects.restrict(user, Action.VIEW)).filter(
             period=period, level=RollupLevel.ASSIGNMENT, org_key=0, subject_id__in=ids
         )
     }
@@ -503,7 +536,7 @@ def work_item_detail(*, user, subject: Subject, period, work_item: WorkItem) -> 
     """A work item: its figure and its assignments (inside the subject's subtree) with their
     reports for the period and the reports' evidence."""
     row = (
-        ProgressRollup.objects.restrict(user, Action.VIEW)
+        with_carried(ProgressRollup.objects.restrict(user, Action.VIEW))
         .filter(
             period=period,
             level=RollupLevel.WORK_ITEM,
@@ -546,7 +579,7 @@ def indicator_detail(*, user, subject: Subject, period, indicator: Indicator, pe
     compared, and those that have not reported it."""
     units = compared_units(user=user, subject=subject)
     rows = list(
-        IndicatorRollup.objects.restrict(user, Action.VIEW)
+        with_carried(IndicatorRollup.objects.restrict(user, Action.VIEW))
         .filter(indicator=indicator)
         .filter(
             Q(org_key=subject.key, period__plan=subject.plan, period__ends_on__lte=period.ends_on)
@@ -563,7 +596,9 @@ def indicator_detail(*, user, subject: Subject, period, indicator: Indicator, pe
     history = []
     for r in sorted(mine, key=lambda r: by_period[r.period_id].ends_on):
         p = by_period[r.period_id]
-        status, shortfall = path_status(indicator, r.value, p.ends_on, thresholds)
+        status, shortfall = path_status(
+            indicator, r.value, p.ends_on, thresholds, complete=covered(r)
+        )
         history.append((p, r, expected_value(indicator, p.ends_on), status, shortfall))
     current = card.row
     missing = (
@@ -585,7 +620,7 @@ def carried_over(*, user, subject: Subject, period, limit: int, offset: int = 0)
     """Assignments whose figure rests on an earlier period's report (none approved for this
     one yet), read from their stored rows: [(assignment, row)], a page at a time."""
     rows = (
-        ProgressRollup.objects.restrict(user, Action.VIEW)
+        with_carried(ProgressRollup.objects.restrict(user, Action.VIEW))
         .filter(period=period, level=RollupLevel.ASSIGNMENT, org_key=0, explanation__stale=True)
         .order_by("subject_id")
     )
@@ -610,7 +645,7 @@ def compliance(*, user, subject: Subject, period) -> dict:
     units = compared_units(user=user, subject=subject)
     rows = {
         r.org_key: r
-        for r in ProgressRollup.objects.restrict(user, Action.VIEW)
+        for r in with_carried(ProgressRollup.objects.restrict(user, Action.VIEW))
         .filter(
             period=period, level=RollupLevel.PLAN, org_key__in=[subject.key, *[u.pk for u in units]]
         )
@@ -632,7 +667,7 @@ def plan_by_year(*, user, subject: Subject, periods) -> list:
     """(year, period, plan row) at each year's last period with stored figures."""
     rows = {
         r.period_id: r
-        for r in ProgressRollup.objects.restrict(user, Action.VIEW)
+        for r in with_carried(ProgressRollup.objects.restrict(user, Action.VIEW))
         .filter(period__plan=subject.plan, level=RollupLevel.PLAN, org_key=subject.key)
         .defer("explanation", "missing")
     }

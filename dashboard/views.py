@@ -63,6 +63,7 @@ class SubjectMixin:
             "plan": self.subject.plan,
             "subject": self.subject,
             "periods": self.periods,
+            "period_labels": {p.pk: p.label for p in self.periods},
             "period": self.period,
             "q": self.query(),
         }

@@ -3,6 +3,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from orgs.choices import OrganizationKind
 from qhsta.models import TimeStampedModel
 from qhsta.scoping import Scope, ScopedQuerySet
 
@@ -217,6 +218,17 @@ class Indicator(TimeStampedModel):
         _("target is"), max_length=3, choices=Comparison.choices, default=Comparison.AT_LEAST
     )
     aggregation = models.CharField(_("aggregation"), max_length=16, choices=Aggregation.choices)
+    reporting_kind = models.CharField(
+        _("reported by every"),
+        max_length=32,
+        choices=OrganizationKind.choices,
+        blank=True,
+        help_text=_(
+            "Every active organisation of this kind is expected to report the indicator (a "
+            "register feeds it for each of them). Left blank, the organisations expected are "
+            "those whose assignments of the year carry it."
+        ),
+    )
     is_headline = models.BooleanField(_("headline indicator"), default=False)
     is_published = models.BooleanField(
         _("published"),

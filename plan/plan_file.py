@@ -7,6 +7,8 @@ from pathlib import Path
 import jsonschema
 import yaml
 
+from orgs.choices import OrganizationKind
+
 from .choices import Aggregation, Comparison
 
 
@@ -130,6 +132,7 @@ SCHEMA = {
                             "target_year": {"type": "integer"},
                             "comparison": {"enum": list(Comparison.values)},
                             "aggregation": {"enum": list(Aggregation.values)},
+                            "reported_by": {"enum": list(OrganizationKind.values)},
                             "key_task": {"type": "integer"},
                             "specific_goal": {"type": "integer"},
                             "headline": {"type": "boolean"},

@@ -115,6 +115,7 @@ def plan_load(*, path: Path | str) -> LoadResult:
                 "target_year": item["target_year"],
                 "comparison": item.get("comparison", "gte"),
                 "aggregation": item["aggregation"],
+                "reporting_kind": item.get("reported_by", ""),
                 "key_task": tasks.get(item.get("key_task")),
                 "specific_goal": goals.get(item.get("specific_goal")),
                 "is_headline": item.get("headline", False),

@@ -284,6 +284,7 @@ def coverage_indicator_ensure(
         target_year=plan.end_year,
         comparison="gte",
         aggregation="ratio",
+        reporting_kind=OrganizationKind.COUNTY_STA,
         is_headline=False,
     )
     indicator.full_clean()

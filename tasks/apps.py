@@ -7,3 +7,8 @@ class TasksConfig(AppConfig):
 
     name = "tasks"
     verbose_name = _("Task implementation")
+
+    def ready(self):
+        from . import rollup_triggers
+
+        rollup_triggers.connect()

@@ -63,6 +63,21 @@ def recompute_indicator(self, indicator_id: int, period_id: int, organization_id
     return "ok"
 
 
+@shared_task(bind=True, max_retries=5, default_retry_delay=30)
+def recompute_period(self, period_id: int) -> str:
+    """Recompute every rollup of one period (its work items, assignments, indicators or the
+    organisation tree changed); an upsert, safe to run again. A period deleted meanwhile makes
+    the job return."""
+    from .models import ReportingPeriod
+    from .rollups import rollup_full
+
+    period = ReportingPeriod.objects.select_related("plan").filter(pk=period_id).first()
+    if period is None:
+        return "gone"
+    rollup_full(period.plan, period)
+    return "ok"
+
+
 @shared_task
 def recompute_all() -> int:
     """Nightly full recompute of every started period (beat)."""

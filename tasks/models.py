@@ -537,10 +537,12 @@ class IndicatorRollup(models.Model):
 
 
 class RollupRequest(models.Model):
-    """Outbox: a chain to recompute, written in the transaction that changed its inputs and
-    published to the broker after commit (or by the relay job when the broker was down)."""
+    """Outbox: a chain or a period to recompute, written in the transaction that changed its
+    inputs and published to the broker after commit (or by the relay job when the broker was
+    down)."""
 
-    # a report's chain (work item set), or one indicator fed by a register (indicator set)
+    # a report's chain (work item set), one indicator fed by a register (indicator set), or the
+    # whole period (neither: its work items, assignments, indicators or the tree changed)
     work_item = models.ForeignKey(
         WorkItem,
         verbose_name=_("work item"),
@@ -575,13 +577,9 @@ class RollupRequest(models.Model):
         verbose_name_plural = _("rollup requests")
         ordering = ["created_at"]
         indexes = [models.Index(fields=["published_at"], name="rollup_request_pending")]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(work_item__isnull=False) | models.Q(indicator__isnull=False),
-                name="rollup_request_subject",
-            ),
-        ]
 
     def __str__(self) -> str:
-        subject = self.work_item_id or f"indicator {self.indicator_id}"
+        subject = self.work_item_id or (
+            f"indicator {self.indicator_id}" if self.indicator_id else "period"
+        )
         return f"{subject} · {self.period_id} · {self.organization_id}"

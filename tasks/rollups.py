@@ -216,6 +216,42 @@ def _sql_elements(column: str, alias: str) -> str:
     return f"CROSS JOIN json_each({column}) AS {alias}"
 
 
+def _json_text(column: str, key: str) -> str:
+    """A key of a stored JSON object as text (NULL when absent)."""
+    if _pg():
+        return f"({column} ->> '{key}')"
+    return f"json_extract({column}, '$.{key}')"
+
+
+def _carried(column: str) -> str:
+    """A child row's carried-figure columns, read from its explanation: how many of the figures
+    it counts come from an earlier period's approval, the latest such period's end and id."""
+    count = f"COALESCE(CAST({_json_text(column, 'carried')} AS integer), 0)"
+    return (
+        f"{count} AS carried, {_json_text(column, 'carried_end')} AS carried_end, "
+        f"CAST({_json_text(column, 'carried_from')} AS integer) AS carried_from"
+    )
+
+
+def _carried_agg(alias: str = "d") -> str:
+    """A level's carried columns from its children's (the latest earlier period's id rides on
+    its end date, so one MAX picks both)."""
+    return (
+        f"SUM({alias}.carried) AS carried, MAX({alias}.carried_end) AS carried_end, "
+        f"MAX({alias}.carried_end || '#' || CAST({alias}.carried_from AS text)) AS carried_key"
+    )
+
+
+def _carried_pairs(alias: str = "t") -> list[tuple[str, str]]:
+    """Explanation pairs: how many counted figures are carried from an earlier period, and the
+    latest such period (its id and end date)."""
+    return [
+        ("carried", f"COALESCE({alias}.carried, 0)"),
+        ("carried_from", f"CAST(substr({alias}.carried_key, 12) AS integer)"),
+        ("carried_end", f"{alias}.carried_end"),
+    ]
+
+
 def _sql_differs(a: str, b: str) -> str:
     return f"{a} IS DISTINCT FROM {b}" if _pg() else f"{a} IS NOT {b}"
 
@@ -317,7 +353,8 @@ def _assignment_level(run: _Run, work_item_ids=None) -> None:
     )
     # each assignment's latest approved report up to the period, once (rn = 1)
     latest = (
-        "SELECT r.assignment_id, r.id, r.percent_complete, r.period_id, ROW_NUMBER() OVER ("
+        "SELECT r.assignment_id, r.id, r.percent_complete, r.period_id, rp.ends_on, "
+        "ROW_NUMBER() OVER ("
         "PARTITION BY r.assignment_id ORDER BY rp.ends_on DESC, r.revision DESC, r.id DESC"
         ") AS rn FROM tasks_progressreport r "
         "JOIN tasks_reportingperiod rp ON rp.id = r.period_id "
@@ -343,6 +380,9 @@ def _assignment_level(run: _Run, work_item_ids=None) -> None:
         ("stale", _sql_bool("d.report_id IS NOT NULL AND d.report_period_id <> %(period)s")),
         ("missing", _sql_bool("d.progress IS NULL")),
         ("correction", "d.correction_id"),
+        ("carried", "CASE WHEN d.carried_from IS NULL THEN 0 ELSE 1 END"),
+        ("carried_from", "d.carried_from"),
+        ("carried_end", "CASE WHEN d.carried_from IS NULL THEN NULL ELSE d.report_ends_on END"),
     )
     select = f"""
         SELECT %(period)s AS period_id, '{RollupLevel.ASSIGNMENT}' AS level,
@@ -362,6 +402,8 @@ def _assignment_level(run: _Run, work_item_ids=None) -> None:
                    lr.percent_complete AS progress,
                    lr.id AS report_id,
                    lr.period_id AS report_period_id,
+                   lr.ends_on AS report_ends_on,
+                   CASE WHEN lr.period_id <> %(period)s THEN lr.period_id END AS carried_from,
                    ({correction}) AS correction_id,
                    {expected} AS expected_progress
             FROM tasks_assignment a
@@ -419,7 +461,8 @@ def _work_item_detail(run: _Run, parent_ids, org_ids) -> str:
     base = (
         "SELECT a.work_item_id AS parent, {org} AS org_key, c.subject_id AS child, "
         "c.weight, c.progress, c.expected_progress, c.reported, c.expected, c.missing, "
-        f"{_stale_child('c.explanation')} AS stale_child, c.stale, c.stale_since "
+        f"{_stale_child('c.explanation')} AS stale_child, c.stale, c.stale_since, "
+        f"{_carried('c.explanation')} "
         "FROM tasks_progressrollup c JOIN tasks_assignment a ON a.id = c.subject_id "
         "{join} WHERE c.period_id = %(period)s AND c.level = 'assignment' AND c.org_key = 0"
     )
@@ -442,7 +485,8 @@ def _upper_detail(level, parent_ids, org_ids) -> str:
     return (
         "SELECT m.parent, c.org_key, c.subject_id AS child, m.weight, c.progress, "
         "c.expected_progress, c.reported, c.expected, c.missing, "
-        f"{_stale_child('c.explanation')} AS stale_child, c.stale, c.stale_since "
+        f"{_stale_child('c.explanation')} AS stale_child, c.stale, c.stale_since, "
+        f"{_carried('c.explanation')} "
         f"FROM tasks_progressrollup c JOIN ({mapping}) m ON m.child = c.subject_id "
         f"WHERE c.period_id = %(period)s AND c.level = '{child_level}'"
         f"{_in('m.parent', parent_ids)}{_in('c.org_key', org_ids)}"
@@ -473,6 +517,7 @@ def _level(level, run: _Run, parent_ids=None, org_ids=None) -> None:
         ("missing_counts_as", "0"),
         ("children", _sql_json("t.children")),
         ("stale_children", f"COALESCE({_sql_json('t.stale_children')}, {_sql_array()})"),
+        *_carried_pairs(),
     )
     select = f"""
         WITH d AS ({detail}),
@@ -485,7 +530,7 @@ def _level(level, run: _Run, parent_ids=None, org_ids=None) -> None:
                    SUM(d.reported) AS reported, SUM(d.expected) AS expected,
                    {_sql_any("d.stale")} AS stale,
                    MIN(CASE WHEN d.stale THEN COALESCE(d.stale_since, %(now)s) END)
-                       AS stale_since,
+                       AS stale_since, {_carried_agg()},
                    {_sql_agg(child, "d.child", json=True)} AS children,
                    {_sql_agg("d.child", "d.child")} FILTER (WHERE d.stale_child)
                        AS stale_children
@@ -520,9 +565,10 @@ def _level(level, run: _Run, parent_ids=None, org_ids=None) -> None:
 
 
 def _indicator_leaves(indicator_ids, where: str) -> str:
-    """Each organisation's own figure: the organisations expected to report an indicator (an
-    assignment of the period's year carries it) and any that did, with the approved value
-    chosen by the indicator's method; `where` narrows the organisations (alias `lo`)."""
+    """Each organisation's own figure: the organisations expected to report an indicator (every
+    active organisation of its reporting kind, or those an assignment of the period's year
+    carries it for) and any that did, with its latest approved figure at or before the period
+    (from an earlier period: carried); `where` narrows the organisations (alias `lo`)."""
     # the plan's indicators, or those named (a chain's, all of the plan's)
     ours = "SELECT pi.id FROM plan_indicator pi WHERE pi.plan_id = %(plan)s"
     if indicator_ids is None:
@@ -532,6 +578,7 @@ def _indicator_leaves(indicator_ids, where: str) -> str:
             _in("ai.indicator_id", indicator_ids),
             _in("iv.indicator_id", indicator_ids),
         )
+    ki_ours = _in("ki.id", indicator_ids)
     candidates = f"""
         SELECT DISTINCT ai.indicator_id, a.organization_id FROM tasks_assignment a
         JOIN orgs_organization lo ON lo.id = a.organization_id
@@ -539,19 +586,22 @@ def _indicator_leaves(indicator_ids, where: str) -> str:
         JOIN plan_keytask k ON k.id = w.key_task_id
         JOIN tasks_assignment_indicators ai ON ai.assignment_id = a.id
         WHERE k.plan_id = %(plan)s AND w.year = %(year)s{ai_ours} AND {where}
+        UNION SELECT ki.id, lo.id FROM plan_indicator ki
+        JOIN orgs_organization lo ON lo.kind = ki.reporting_kind AND lo.is_active = %(true)s
+        WHERE ki.plan_id = %(plan)s AND ki.reporting_kind <> ''{ki_ours} AND {where}
         UNION SELECT iv.indicator_id, iv.organization_id FROM tasks_indicatorvalue iv
         JOIN orgs_organization lo ON lo.id = iv.organization_id
         WHERE iv.period_id = %(period)s AND iv.state = 'approved'{iv_ours} AND {where}"""
+    # figures are to date (stocks, shares, rates), so a period without a new one carries the
+    # latest approved before it, as progress does
     chosen = """
         SELECT v.id FROM tasks_indicatorvalue v
         JOIN tasks_reportingperiod vp ON vp.id = v.period_id
         WHERE v.indicator_id = i.id AND v.organization_id = x.organization_id
-          AND v.state = 'approved'
+          AND v.state = 'approved' AND vp.plan_id = %(plan)s AND vp.ends_on <= %(end)s
           AND ((i.aggregation = 'ratio' AND v.numerator IS NOT NULL
-                AND v.denominator IS NOT NULL AND v.period_id = %(period)s)
-            OR (i.aggregation = 'latest' AND v.value IS NOT NULL AND vp.ends_on <= %(end)s)
-            OR (i.aggregation NOT IN ('ratio', 'latest') AND v.value IS NOT NULL
-                AND v.period_id = %(period)s))
+                AND v.denominator IS NOT NULL)
+            OR (i.aggregation <> 'ratio' AND v.value IS NOT NULL))
         ORDER BY vp.ends_on DESC LIMIT 1"""
     # a value of the period taken back into an open correction of its report
     correction = """
@@ -563,11 +613,12 @@ def _indicator_leaves(indicator_ids, where: str) -> str:
     return f"""
         SELECT i.id AS indicator_id, i.aggregation, i.unit, x.organization_id, o.code, o.path,
                iv.value, iv.numerator, iv.denominator, iv.period_id AS value_period,
-               ({correction}) AS correction_id
+               vpp.ends_on AS value_end, ({correction}) AS correction_id
         FROM ({candidates}) x
         JOIN plan_indicator i ON i.id = x.indicator_id
         JOIN orgs_organization o ON o.id = x.organization_id
-        LEFT JOIN tasks_indicatorvalue iv ON iv.id = ({chosen})"""
+        LEFT JOIN tasks_indicatorvalue iv ON iv.id = ({chosen})
+        LEFT JOIN tasks_reportingperiod vpp ON vpp.id = iv.period_id"""
 
 
 def _indicator_level(run: _Run, indicator_ids, *, depth=None, org_id=None) -> None:
@@ -632,6 +683,7 @@ def _indicator_level(run: _Run, indicator_ids, *, depth=None, org_id=None) -> No
             ),
         ),
         ("children", _sql_json("s.children")),
+        *_carried_pairs("s"),
     )
     false = "false" if _pg() else "0"
     select = f"""
@@ -642,13 +694,16 @@ def _indicator_level(run: _Run, indicator_ids, *, depth=None, org_id=None) -> No
                    1 AS expected, CASE WHEN l.value_period IS NULL THEN 0 ELSE 1 END AS reported,
                    l.value AS v_sum, l.value AS v_min, l.value AS v_max, l.value AS own_value,
                    l.numerator AS num, l.denominator AS den, l.value_period, l.correction_id,
-                   {false} AS c_stale, cr.created_at AS c_stale_since, NULL AS c_missing
+                   {false} AS c_stale, cr.created_at AS c_stale_since, NULL AS c_missing,
+                   CASE WHEN l.value_period <> %(period)s THEN 1 ELSE 0 END AS carried,
+                   CASE WHEN l.value_period <> %(period)s THEN l.value_end END AS carried_end,
+                   CASE WHEN l.value_period <> %(period)s THEN l.value_period END AS carried_from
             FROM leaf l LEFT JOIN tasks_progressreport cr ON cr.id = l.correction_id
             UNION ALL
             SELECT r.indicator_id, r.method, i.unit, {parent_key} AS parent, 1 AS subtree,
                    o.code, o.path, r.expected, r.reported, r.total, r.value, r.value,
                    r.value, r.numerator, r.denominator, NULL, NULL, r.stale,
-                   COALESCE(r.stale_since, %(now)s), r.missing
+                   COALESCE(r.stale_since, %(now)s), r.missing, {_carried("r.explanation")}
             FROM tasks_indicatorrollup r
             JOIN orgs_organization o ON o.id = r.org_key
             {parent}
@@ -663,7 +718,7 @@ def _indicator_level(run: _Run, indicator_ids, *, depth=None, org_id=None) -> No
                    SUM(d.num) AS t_num, SUM(d.den) AS t_den,
                    {_sql_any("d.c_stale OR d.correction_id IS NOT NULL")} AS stale,
                    MIN(CASE WHEN d.c_stale OR d.correction_id IS NOT NULL
-                       THEN d.c_stale_since END) AS stale_since,
+                       THEN d.c_stale_since END) AS stale_since, {_carried_agg()},
                    {_sql_agg(child, "d.path, d.subtree", json=True)} AS children
             FROM (SELECT * FROM d{_sql_sorted("indicator_id, parent, path, subtree")}) d
             GROUP BY d.indicator_id, d.parent
@@ -746,37 +801,51 @@ def rollup_full(plan: Plan, period: ReportingPeriod) -> None:
         _indicators(run)
 
 
+def later_periods(period: ReportingPeriod) -> list[ReportingPeriod]:
+    """The plan's periods ending after `period`: their figures may carry one of its figures."""
+    return list(
+        ReportingPeriod.objects.filter(plan_id=period.plan_id, ends_on__gt=period.ends_on)
+        .select_related("plan")
+        .order_by("ends_on", "pk")
+    )
+
+
 def rollup_chain(
     work_item: WorkItem, period: ReportingPeriod, organization: Organization | None = None
 ) -> None:
     """Recompute what one report can change: the work item's assignments, the work item, its
     task, group and plan, for all organisations and for `organization` and its ancestors; and
-    the indicators its assignments carry."""
+    the indicators its assignments carry — in its period and in every later one that may carry
+    its figures (progress within the work item's year, indicator values up to the plan's end)."""
     task = KeyTask.objects.select_related("plan").get(pk=work_item.key_task_id)
-    run = _Run(task.plan, period, organization)
     org_ids = _ancestor_ids(organization)
     indicator_ids = list(
         Assignment.indicators.through.objects.filter(assignment__work_item=work_item)
         .values_list("indicator_id", flat=True)
         .distinct()
     )
-    with transaction.atomic():
-        if work_item.year == period.year:
-            _assignment_level(run, work_item_ids=[work_item.pk])
-            _level(RollupLevel.WORK_ITEM, run, [work_item.pk], org_ids)
-            _level(RollupLevel.KEY_TASK, run, [task.pk], org_ids)
-            _level(RollupLevel.GROUP, run, [task.group_id], org_ids)
-            _level(RollupLevel.PLAN, run, [task.plan_id], org_ids)
-        if indicator_ids:
-            _indicators(run, indicator_ids, organization)
+    for each in [period, *later_periods(period)]:
+        run = _Run(task.plan, each, organization)
+        with transaction.atomic():
+            if work_item.year == each.year:
+                _assignment_level(run, work_item_ids=[work_item.pk])
+                _level(RollupLevel.WORK_ITEM, run, [work_item.pk], org_ids)
+                _level(RollupLevel.KEY_TASK, run, [task.pk], org_ids)
+                _level(RollupLevel.GROUP, run, [task.group_id], org_ids)
+                _level(RollupLevel.PLAN, run, [task.plan_id], org_ids)
+            if indicator_ids:
+                _indicators(run, indicator_ids, organization)
 
 
 def rollup_indicator(indicator: Indicator, period: ReportingPeriod, organization=None) -> None:
-    """Recompute one indicator's rollups for a period, for all organisations and for
-    `organization` and its ancestors: what a value fed by a register (tasks.feeds) can change."""
-    run = _Run(Plan.objects.get(pk=indicator.plan_id), period)
-    with transaction.atomic():
-        _indicators(run, [indicator.pk], organization)
+    """Recompute one indicator's rollups for a period and the later ones that may carry its
+    value, for all organisations and for `organization` and its ancestors: what a value fed by
+    a register (tasks.feeds) can change."""
+    plan = Plan.objects.get(pk=indicator.plan_id)
+    for each in [period, *later_periods(period)]:
+        run = _Run(plan, each)
+        with transaction.atomic():
+            _indicators(run, [indicator.pk], organization)
 
 
 def rollup_mark_indicator_stale(indicator_id: int, period, organization=None) -> int:
@@ -839,7 +908,12 @@ def rollup_enqueue(
     """Write an outbox row (a report's chain, or one fed indicator) in the current transaction
     and publish it after commit."""
     from .models import RollupRequest
+    from .rollup_triggers import deferring, periods_due
 
+    if deferring():  # a bulk load: the period and the later ones recomputed whole at its end
+        period = ReportingPeriod.objects.get(pk=period_id)
+        periods_due([period_id, *(p.pk for p in later_periods(period))])
+        return
     request = RollupRequest.objects.create(
         work_item_id=work_item_id,
         indicator_id=indicator_id,
@@ -849,11 +923,28 @@ def rollup_enqueue(
     transaction.on_commit(lambda: rollup_publish(request.pk))
 
 
+def rollup_enqueue_full(period_ids) -> None:
+    """Write an outbox row for a full recompute of each period (in the current transaction) and
+    publish it after commit: what keeps every period's figures complete when its work items,
+    assignments, indicators or the organisation tree change (tasks.rollup_triggers)."""
+    from .models import RollupRequest
+
+    rows = ReportingPeriod.objects.filter(pk__in=list(period_ids)).values_list(
+        "pk", "plan__organization_id"
+    )
+    requests = RollupRequest.objects.bulk_create(
+        RollupRequest(period_id=pk, organization_id=org_id) for pk, org_id in rows
+    )
+    for request in requests:
+        transaction.on_commit(lambda pk=request.pk: rollup_publish(pk))
+
+
 def rollup_publish(request_id: int) -> bool:
-    """Send one outbox row to the broker; on failure flag its chain stale and leave it pending."""
+    """Send one outbox row to the broker; on failure flag its chain stale and leave it pending.
+    A period's full recompute is sent once for all its pending rows (it reads them all)."""
     import logging
 
-    from .jobs import recompute_chain, recompute_indicator
+    from .jobs import recompute_chain, recompute_indicator, recompute_period
     from .models import RollupRequest
 
     request = RollupRequest.objects.filter(pk=request_id, published_at__isnull=True).first()
@@ -863,18 +954,29 @@ def rollup_publish(request_id: int) -> bool:
     where = {"period_id": request.period_id, "organization_id": request.organization_id}
     if request.work_item_id:
         job, kwargs = recompute_chain, {"work_item_id": request.work_item_id, **where}
-    else:
+    elif request.indicator_id:
         job, kwargs = recompute_indicator, {"indicator_id": request.indicator_id, **where}
+    else:
+        job, kwargs = recompute_period, {"period_id": request.period_id}
+    same = RollupRequest.objects.filter(pk=request_id)
+    if not request.work_item_id and not request.indicator_id:
+        # the period's other pending full rows are committed: one job covers them all
+        same = RollupRequest.objects.filter(
+            period_id=request.period_id,
+            work_item__isnull=True,
+            indicator__isnull=True,
+            published_at__isnull=True,
+        )
     try:
         job.apply_async(kwargs=kwargs, retry=False)
     except Exception:  # the broker is down or hangs: the relay job tries again
         logging.getLogger(__name__).warning("rollup request %s not published", request_id)
         if request.work_item_id:
             rollup_mark_stale(request.work_item, request.period, request.organization)
-        else:
+        elif request.indicator_id:
             rollup_mark_indicator_stale(request.indicator_id, request.period, request.organization)
         return False
-    RollupRequest.objects.filter(pk=request_id).update(published_at=timezone.now())
+    same.update(published_at=timezone.now())
     return True
 
 
@@ -887,12 +989,13 @@ def rollup_relay(limit: int = 500) -> int:
 
 
 def rollup_all() -> int:
-    """Recompute every running plan's rollups for each period that has started (beat: nightly);
-    outbox rows older than the run are settled by it."""
+    """Recompute every plan's rollups for each of its periods (beat: nightly; a period's figures
+    exist from its opening on, carried from earlier ones until reports come); outbox rows older
+    than the run are settled by it."""
     from .models import RollupRequest
 
-    started, today, count = timezone.now(), timezone.localdate(), 0
-    for period in ReportingPeriod.objects.filter(starts_on__lte=today).select_related("plan"):
+    started, count = timezone.now(), 0
+    for period in ReportingPeriod.objects.select_related("plan").order_by("plan", "ends_on"):
         rollup_full(period.plan, period)
         count += 1
     RollupRequest.objects.filter(published_at__isnull=True, created_at__lte=started).update(

@@ -16,6 +16,7 @@ PROGRESS_CLASS = {
 }
 PATH_CLASS = {
     PathStatus.ACHIEVED: "primary",
+    PathStatus.PROVISIONAL: "info",
     PathStatus.ON_TRACK: "success",
     PathStatus.AT_RISK: "warning",
     PathStatus.OFF_TRACK: "danger",
@@ -60,6 +61,34 @@ def value(value) -> str:
         return "—"
     text = f"{Decimal(str(value)):.2f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+@register.filter
+def path_gap(shortfall) -> str:
+    """A gap to the path with one sign convention: ahead is positive, labelled 超前 / 滞后."""
+    if shortfall is None or shortfall == "":
+        return "—"
+    ahead = -Decimal(str(shortfall))
+    size = f"{abs(ahead):.1f}%"
+    return _("%(n)s ahead") % {"n": size} if ahead >= 0 else _("%(n)s behind") % {"n": size}
+
+
+@register.simple_tag(takes_context=True)
+def carried_note(context, row) -> str:
+    """What a figure rests on when it carries earlier periods' approvals: 沿用 2025年第3季度
+    when it all does, else how many of its figures do; empty when nothing is carried."""
+    carried = getattr(row, "carried", None) if row is not None else None
+    if not carried:
+        return ""
+    labels = context.get("period_labels") or {}
+    label = labels.get(int(row.carried_from)) if getattr(row, "carried_from", None) else None
+    if carried >= (row.reported or 0):
+        return _("Carried from %(period)s") % {"period": label} if label else _("Carried")
+    return _("%(n)s of %(m)s carried from earlier periods (latest %(period)s)") % {
+        "n": carried,
+        "m": row.reported,
+        "period": label or "—",
+    }
 
 
 @register.filter

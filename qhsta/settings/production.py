@@ -48,6 +48,7 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TASK_ROUTES = {
     "tasks.jobs.recompute_chain": {"queue": "rollups"},
     "tasks.jobs.recompute_indicator": {"queue": "rollups"},
+    "tasks.jobs.recompute_period": {"queue": "rollups"},
     "tasks.jobs.recompute_all": {"queue": "rollups"},
     "tasks.jobs.relay_rollup_requests": {"queue": "rollups"},
     "tasks.jobs.send_report_reminders": {"queue": "mail"},

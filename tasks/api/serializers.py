@@ -449,6 +449,32 @@ class ExplainedFigure(serializers.Serializer):
             "figure, weight, and whether it was missing or stale)."
         ),
     )
+    carried = serializers.SerializerMethodField(
+        help_text=_(
+            "How many of the figures counted are carried from an earlier period (no newer "
+            "approved report or value): 0 when every one is of this period."
+        )
+    )
+    carried_from = serializers.SerializerMethodField(
+        help_text=_("The latest earlier period a carried figure comes from (沿用), or null.")
+    )
+    carried_from_label = serializers.SerializerMethodField(
+        help_text=_("That period's label, e.g. 2025年第3季度.")
+    )
+
+    def get_carried(self, row) -> int:
+        return int((row.explanation or {}).get("carried") or 0)
+
+    def get_carried_from(self, row) -> int | None:
+        return (row.explanation or {}).get("carried_from") or None
+
+    def get_carried_from_label(self, row) -> str | None:
+        labels = self.context.get("period_labels")
+        if labels is None:  # once per response, whatever the rows (a constant query count)
+            labels = self.context["period_labels"] = {
+                p.pk: p.label for p in ReportingPeriod.objects.all()
+            }
+        return labels.get(self.get_carried_from(row))
 
 
 class ProgressRollupSerializer(ExplainedFigure, serializers.ModelSerializer):
@@ -483,6 +509,9 @@ class ProgressRollupSerializer(ExplainedFigure, serializers.ModelSerializer):
             "reported",
             "expected",
             "missing",
+            "carried",
+            "carried_from",
+            "carried_from_label",
             "explanation",
             "computed_at",
             "stale",
@@ -530,6 +559,9 @@ class IndicatorRollupSerializer(ExplainedFigure, serializers.ModelSerializer):
             "reported",
             "expected",
             "missing",
+            "carried",
+            "carried_from",
+            "carried_from_label",
             "explanation",
             "computed_at",
             "stale",

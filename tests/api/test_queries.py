@@ -21,8 +21,8 @@ LISTS = {
     "assignments": 6,  # + the indicators of the page's assignments
     "progress-reports": 6,  # + the values of the page's reports
     "indicator-values": 5,  # likewise
-    "rollups": 6,  # + the subjects' names (one query per level on the page)
-    "indicator-rollups": 5,
+    "rollups": 7,  # + the subjects' names (one query per level on the page), + period labels
+    "indicator-rollups": 6,  # + the labels of the periods figures are carried from
     "auth/tokens": 5,
 }
 
