@@ -105,9 +105,7 @@ def coverage_summary(user, year: int | None = None) -> dict:
     )
     parents = {
         o.path: o
-        for o in Organization.objects.filter(
-            path__in={parent_path(c.path) for c in counties}
-        )
+        for o in Organization.objects.filter(path__in={parent_path(c.path) for c in counties})
     }
     rows: dict = defaultdict(lambda: None)
     total = CoverageRow(None)

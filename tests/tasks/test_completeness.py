@@ -83,7 +83,7 @@ def test_the_latest_period_shows_every_task_with_an_earlier_approval(rolled):
 
 
 def test_task_page_says_what_a_carried_figure_rests_on(rolled, login):
-    plan, periods = rolled
+    _plan, periods = rolled
     q4 = periods[(2025, 4)]
     carried = [
         r
@@ -182,7 +182,7 @@ def test_a_target_reached_without_full_coverage_is_provisional(
 
 
 def test_headline_counts_equal_the_status_export(rolled, login):
-    plan, periods = rolled
+    _plan, periods = rolled
     q4 = periods[(2025, 4)]
     client = login("leader")
     page = client.get(reverse("dashboard:home"), {"period": q4.pk}).content.decode()
@@ -202,8 +202,9 @@ def test_headline_counts_equal_the_status_export(rolled, login):
 
 
 def test_gaps_have_one_sign_ahead_is_positive():
-    from dashboard.templatetags.dashboard import path_gap
     from django.utils import translation
+
+    from dashboard.templatetags.dashboard import path_gap
 
     with translation.override("zh-hans"):
         assert path_gap(Decimal("-8.4")) == "超前 8.4%"
