@@ -91,6 +91,20 @@ def carried_note(context, row) -> str:
     }
 
 
+@register.simple_tag
+def coverage_sentence(row) -> str:
+    """The one sentence every page uses for a figure's reports against the assignments expected:
+    approved for the period, carried from earlier periods, never reported."""
+    from dashboard.selectors import coverage
+
+    if row is None:
+        return ""
+    return _(
+        "%(expected)s assignments: %(current)s approved for this period, %(carried)s carried "
+        "from earlier periods, %(never)s never reported"
+    ) % coverage(row)
+
+
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
