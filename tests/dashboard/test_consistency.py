@@ -56,7 +56,7 @@ def test_every_page_shows_the_stored_figure(rolled, as_user, quarter):
 def test_a_unit_s_figure_is_the_same_on_the_task_and_the_work_item_page(rolled, as_user):
     """The task page's table of organisations and the work item page's assignments read the
     same stored rows: one organisation, one figure."""
-    plan, periods = rolled
+    _plan, periods = rolled
     period = periods[(2025, 4)]
     client = as_user("leader")
     haixi = Organization.objects.get(code="haixi")
