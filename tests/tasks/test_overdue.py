@@ -146,6 +146,8 @@ def test_closing_a_period_refuses_new_and_changed_reports(scene):
     assert page.status_code == 200 and "的填报已关闭" in page.content.decode()
     period = ReportingPeriod.objects.get(pk=r.period.pk)
     assert period.is_closed and period.closed_by == admin
+    listed = client_for(officer).get(f"/api/v1/periods/{period.pk}/").json()
+    assert listed["closed_at"] == "2025-12-04T12:00:00+08:00"
     assert f"已于 {TODAY.isoformat()} 关闭" in page.content.decode()
 
     message = f"{period.label}的填报已于 {TODAY.isoformat()} 关闭"
