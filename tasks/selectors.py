@@ -57,9 +57,9 @@ def overdue_days(*, period: ReportingPeriod, report: ProgressReport | None, toda
 
     Overdue means owed and never sent: the period is open (not closed), its deadline has passed,
     and no revision was ever submitted: no report yet, or a first draft. A report submitted and
-    waiting for review, approved, returned for changes (it was sent in time or not, the reviewer
-    has it back to the officer) or being corrected (an earlier revision was approved) is not
-    overdue. `report` is the latest revision.
+    waiting for review, approved, returned for changes (it was sent; the reviewer handed it back)
+    or being corrected (an earlier revision was approved) is not overdue. `report` is the latest
+    revision.
     """
     if period.is_closed or period.deadline >= today:
         return 0
