@@ -8,6 +8,7 @@ from io import BytesIO
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import View
 from openpyxl import Workbook
@@ -16,6 +17,7 @@ from openpyxl.styles import Font
 from plan.models import Indicator, KeyTask, TaskGroup
 from qhsta.scoping import Action
 from qhsta.scoping.views import ScopedViewMixin
+from qhsta.templatetags.portal import person
 from tasks.models import ProgressRollup, ReportingPeriod, RollupLevel, WorkItem
 
 from .choices import PathStatus
@@ -78,6 +80,27 @@ class Sheets:
         sheet.append(header)
         for row in rows:
             sheet.append(row)
+
+    def about(self, *, user, subject, period):
+        """The last sheet: what the workbook is, when it was made and on which clock."""
+        self.sheet(
+            _("About this export"),
+            [_("Item"), _("Value")],
+            [
+                [_("Exported at (Beijing time, UTC+8)"), timezone.localtime().replace(tzinfo=None)],
+                [_("Plan"), subject.plan.short_title or subject.plan.title],
+                [
+                    _("Organisation"),
+                    subject.org.display_name if subject.org else _("all organisations"),
+                ],
+                [_("Reporting period"), str(period.label)],
+                [_("Exported by"), person(user)],
+                [
+                    _("Times"),
+                    _("Every time in this workbook is Beijing time (Asia/Shanghai, UTC+8)."),
+                ],
+            ],
+        )
 
     def response(self, filename: str) -> HttpResponse:
         buffer = BytesIO()
@@ -350,6 +373,7 @@ class ExportView(ScopedViewMixin, SubjectMixin, View):
             compliance_sheets(sheets, info, named)
             carried = carried_over(user=user, subject=subject, period=period, limit=EXPORT_LIMIT)
             carried_sheet(sheets, carried)
+        sheets.about(user=user, subject=subject, period=period)
         who = subject.org.code if subject.org else plan.code
         name = f"{who}-{period.year}-{period.kind}{period.number}-{table}.xlsx"
         return sheets.response(name)
@@ -446,6 +470,7 @@ class ExportView(ScopedViewMixin, SubjectMixin, View):
             states_sheet(sheets, data["states"], self.periods)
         else:
             assignments_sheet(sheets, user=user, subject=subject, period=period)
+        sheets.about(user=user, subject=subject, period=period)
         who = subject.org.code if subject.org else plan.code
         name = f"{who}-{period.year}-{period.kind}{period.number}-{table}{key}.xlsx"
         return sheets.response(name)

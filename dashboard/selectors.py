@@ -406,7 +406,29 @@ def lagging_items(*, user, subject: Subject, period, limit: int, offset: int = 0
         .filter(work_item__in=ids or [0], role=AssignmentRole.LEAD)
         .select_related("organization")
     }
-    return [Lagging(r, items.get(r.subject_id), leads.get(r.subject_id)) for r in rows]
+    lagging = [Lagging(r, items.get(r.subject_id), leads.get(r.subject_id)) for r in rows]
+    mark_waiting(user=user, subject=subject, period=period, items=lagging)
+    return lagging
+
+
+def mark_waiting(*, user, subject: Subject, period, items: list) -> None:
+    """Set `waiting` on each lagging item: how many of its reports for `period` (inside the
+    subject's subtree) are sent and waiting for review. Such an item is still behind on the
+    approved figures, but its organisations have reported: the page says so instead of leaving
+    it looking neglected (issue 14, point 8). One query."""
+    reports = ProgressReport.objects.restrict(user, Action.VIEW).filter(
+        period=period,
+        is_latest=True,
+        state=ReportState.SUBMITTED,
+        assignment__work_item_id__in=[x.row.subject_id for x in items] or [0],
+    )
+    if subject.org is not None:
+        reports = reports.filter(organization__path__startswith=subject.org.path)
+    counts: dict[int, int] = {}
+    for work_item_id in reports.values_list("assignment__work_item_id", flat=True):
+        counts[work_item_id] = counts.get(work_item_id, 0) + 1
+    for x in items:
+        x.waiting = counts.get(x.row.subject_id, 0)
 
 
 # ---- drill-down ------------------------------------------------------------------------------

@@ -196,7 +196,7 @@ def backup_create(output: Path) -> BackupResult:
     output = Path(output)
     if output.is_dir() or str(output).endswith(os.sep):
         output.mkdir(parents=True, exist_ok=True)
-        stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")  # Beijing time, like every page
         output = output / f"qhsta-backup-{stamp}.tar"
     output.parent.mkdir(parents=True, exist_ok=True)
     if output.exists():
@@ -233,7 +233,7 @@ def backup_create(output: Path) -> BackupResult:
                     )
             manifest = {
                 "format": FORMAT,
-                "created_at": timezone.now().isoformat(),
+                "created_at": timezone.localtime().isoformat(),  # with its +08:00
                 "database": {
                     "vendor": vendor,
                     "file": dump_name,

@@ -8,6 +8,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from simple_history.utils import get_m2m_reverse_field_name
 
 from qhsta.scoping import Scope
@@ -20,7 +21,10 @@ def _show(value) -> str:
     if isinstance(value, Decimal):
         return number(value)
     if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        # the portal's one clock (Asia/Shanghai), as the row's own time beside it
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)

@@ -1,6 +1,9 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import services
 from .models import (
     Assignment,
     Evidence,
@@ -14,8 +17,31 @@ from .models import (
 
 @admin.register(ReportingPeriod)
 class ReportingPeriodAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "plan", "kind", "starts_on", "ends_on", "deadline"]
-    list_filter = ["plan", "kind", "year"]
+    list_display = ["__str__", "plan", "kind", "starts_on", "ends_on", "deadline", "closed_at"]
+    list_filter = ["plan", "kind", "year", ("closed_at", admin.EmptyFieldListFilter)]
+    readonly_fields = ["closed_at", "closed_by"]
+    actions = ["close_periods", "reopen_periods"]
+
+    def _each(self, request, queryset, service, done_message):
+        done = 0
+        for period in queryset.select_related("plan"):
+            try:
+                service(actor=request.user, period=period)
+            except (PermissionDenied, ValidationError) as exc:
+                self.message_user(
+                    request, f"{period}: {' '.join(getattr(exc, 'messages', [str(exc)]))}", "error"
+                )
+            else:
+                done += 1
+        self.message_user(request, done_message % {"n": done})
+
+    @admin.action(description=_("Close reporting for the selected periods"))
+    def close_periods(self, request, queryset):
+        self._each(request, queryset, services.period_close, _("%(n)s periods closed."))
+
+    @admin.action(description=_("Reopen reporting for the selected periods"))
+    def reopen_periods(self, request, queryset):
+        self._each(request, queryset, services.period_reopen, _("%(n)s periods reopened."))
 
 
 class AssignmentInline(admin.TabularInline):

@@ -28,6 +28,17 @@ class ReportingPeriod(models.Model):
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
     deadline = models.DateField(_("reporting deadline"))
+    # Closed by the province (tasks.services.period_close): officers no longer open, save, submit
+    # or correct reports of the period, nothing of it is reminded or shown as overdue.
+    closed_at = models.DateTimeField(_("reporting closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reporting closed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     scope = Scope(org_path="plan__organization__path", shared_down=True)
     objects = ScopedQuerySet.as_manager()
@@ -57,6 +68,10 @@ class ReportingPeriod(models.Model):
         if self.kind == PeriodKind.HALF_YEAR:
             return gettext("%(year)s H%(n)s") % {"year": self.year, "n": self.number}
         return gettext("%(year)s (year)") % {"year": self.year}
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
 
 
 class WorkItem(TimeStampedModel):

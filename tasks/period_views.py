@@ -89,3 +89,29 @@ class PeriodDeadlineView(ScopedViewMixin, SingleObjectMixin, View):
                 % {"period": period.label, "date": deadline.isoformat()},
             )
         return redirect("tasks:period_list", code=period.plan.code)
+
+
+class PeriodCloseView(ScopedViewMixin, SingleObjectMixin, View):
+    """Close a period's reporting, or reopen it (`reopen=1`): the plan's administrators."""
+
+    model = ReportingPeriod
+    write_action = Action.MANAGE
+
+    def post(self, request, *args, **kwargs):
+        period = self.get_object()
+        if request.POST.get("reopen") == "1":
+            services.period_reopen(actor=request.user, period=period)
+            messages.success(
+                request, _("Reporting for %(period)s is open again.") % {"period": period.label}
+            )
+        else:
+            services.period_close(actor=request.user, period=period)
+            messages.success(
+                request,
+                _(
+                    "Reporting for %(period)s is closed: no new or changed reports, no reminders, "
+                    "nothing shown as overdue."
+                )
+                % {"period": period.label},
+            )
+        return redirect("tasks:period_list", code=period.plan.code)

@@ -1,8 +1,11 @@
 """Report reminders: who must be reminded of which reports on a given day, and the e-mails.
 
-A report needs a reminder when its period's deadline is at most `DUE_SOON_DAYS` days away or
-has passed, and its latest revision is neither submitted nor approved (no report yet, a draft, a
-returned report, or a correction not yet sent). "Nothing to report", once submitted, is done.
+A report needs a reminder when its period is open (not closed, see tasks.services.period_close),
+its deadline is at most `DUE_SOON_DAYS` days away or has passed, and its latest revision is
+neither submitted nor approved (no report yet, a draft, a returned report, or a correction not yet
+sent). "Nothing to report", once submitted, is done. Only a report never sent after its deadline
+is called overdue (tasks.selectors.overdue_days); a returned report or a correction past the
+deadline is reminded as such, not as overdue.
 
 The people reminded are those who answer for the assigned organisation itself: active users with
 an e-mail address holding a role that may report (orgs.roles.ROLE_ACTIONS) at that organisation;
@@ -28,7 +31,7 @@ from qhsta.scoping import Action
 
 from .choices import ReportState
 from .models import Assignment, ProgressReport, ReminderLog, ReportingPeriod
-from .selectors import DUE_SOON_DAYS, report_slots
+from .selectors import DUE_SOON_DAYS, overdue_days, report_slots
 
 
 class ReminderDeliveryError(Exception):
@@ -51,8 +54,12 @@ class PendingReport:
     today: dt.date
 
     @property
+    def overdue_days(self) -> int:
+        return overdue_days(period=self.period, report=self.report, today=self.today)
+
+    @property
     def overdue(self) -> bool:
-        return self.period.deadline < self.today
+        return self.overdue_days > 0
 
     @property
     def days_left(self) -> int:
@@ -76,7 +83,12 @@ class Reminder:
 
     @property
     def due_soon(self) -> list[PendingReport]:
-        return [i for i in self.items if not i.overdue]
+        return [i for i in self.items if i.days_left >= 0]
+
+    @property
+    def unfinished(self) -> list[PendingReport]:
+        """Returned for changes or being corrected, past the deadline (not overdue: once sent)."""
+        return [i for i in self.items if i.days_left < 0 and not i.overdue]
 
 
 def pending_reports(*, today: dt.date) -> dict[int, list[PendingReport]]:
@@ -86,7 +98,7 @@ def pending_reports(*, today: dt.date) -> dict[int, list[PendingReport]]:
     """
     periods = list(
         ReportingPeriod.objects.filter(
-            deadline__lte=today + dt.timedelta(days=DUE_SOON_DAYS)
+            deadline__lte=today + dt.timedelta(days=DUE_SOON_DAYS), closed_at__isnull=True
         ).order_by("deadline", "pk")
     )
     if not periods:
@@ -154,13 +166,15 @@ def _line(item: PendingReport) -> str:
     if item.overdue:
         when = _("deadline %(date)s, %(days)s days overdue") % {
             "date": item.period.deadline.isoformat(),
-            "days": -item.days_left,
+            "days": item.overdue_days,
         }
-    else:
+    elif item.days_left >= 0:
         when = _("deadline %(date)s, %(days)s days left") % {
             "date": item.period.deadline.isoformat(),
             "days": item.days_left,
         }
+    else:
+        when = _("deadline %(date)s") % {"date": item.period.deadline.isoformat()}
     line = _("%(title)s (key task %(task)s) · %(organization)s · %(period)s · %(when)s") % {
         "title": work_item.title,
         "task": work_item.key_task.number,
@@ -170,6 +184,8 @@ def _line(item: PendingReport) -> str:
     }
     if item.report is not None and item.report.state == ReportState.RETURNED:
         line = f"{line} · {_('returned for changes')}"
+    elif item.report is not None and item.report.revision > 1:
+        line = f"{line} · {_('correction not yet submitted')}"
     elif item.report is not None:
         line = f"{line} · {_('draft not yet submitted')}"
     return f"- {line}"
@@ -179,11 +195,20 @@ def reminder_message(reminder: Reminder) -> tuple[str, str]:
     """The subject and body of a user's reminder, in the portal's language (Chinese)."""
     with translation.override(settings.LANGUAGE_CODE):
         user = reminder.user
-        overdue, due_soon = reminder.overdue, reminder.due_soon
-        subject = _("Reporting reminder: %(overdue)s overdue, %(due)s due within 7 days") % {
-            "overdue": len(overdue),
-            "due": len(due_soon),
-        }
+        overdue, due_soon, unfinished = reminder.overdue, reminder.due_soon, reminder.unfinished
+        counts = {"overdue": len(overdue), "due": len(due_soon), "unfinished": len(unfinished)}
+        if unfinished:
+            subject = (
+                _(
+                    "Reporting reminder: %(overdue)s overdue, %(due)s due within 7 days, "
+                    "%(unfinished)s returned or being corrected"
+                )
+                % counts
+            )
+        else:
+            subject = (
+                _("Reporting reminder: %(overdue)s overdue, %(due)s due within 7 days") % counts
+            )
         lines = [
             _("Dear %(name)s,") % {"name": user.get_full_name() or user.get_username()},
             "",
@@ -191,6 +216,8 @@ def reminder_message(reminder: Reminder) -> tuple[str, str]:
         ]
         if overdue:
             lines += ["", _("Overdue:"), *(_line(i) for i in overdue)]
+        if unfinished:
+            lines += ["", _("Returned or being corrected:"), *(_line(i) for i in unfinished)]
         if due_soon:
             lines += ["", _("Due within 7 days:"), *(_line(i) for i in due_soon)]
         lines += [

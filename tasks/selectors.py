@@ -51,6 +51,23 @@ def report_slots(*, assignments, periods) -> list[tuple]:
     ]
 
 
+def overdue_days(*, period: ReportingPeriod, report: ProgressReport | None, today: dt.date) -> int:
+    """How many days the report of an assignment for `period` is overdue on `today`; 0 if it is
+    not. The one rule for the officer's page, the report page and the reminders.
+
+    Overdue means owed and never sent: the period is open (not closed), its deadline has passed,
+    and no revision was ever submitted: no report yet, or a first draft. A report submitted and
+    waiting for review, approved, returned for changes (it was sent; the reviewer handed it back)
+    or being corrected (an earlier revision was approved) is not overdue. `report` is the latest
+    revision.
+    """
+    if period.is_closed or period.deadline >= today:
+        return 0
+    if report is not None and (report.state != ReportState.DRAFT or report.revision > 1):
+        return 0
+    return (today - period.deadline).days
+
+
 @dataclass
 class WorkRow:
     assignment: Assignment
@@ -64,19 +81,23 @@ class WorkRow:
         return (self.period.deadline - self.today).days
 
     @property
-    def days_late(self) -> int:
-        return max(0, -self.days_left)
+    def overdue_days(self) -> int:
+        return overdue_days(period=self.period, report=self.report, today=self.today)
 
 
 def _bucket(report: ProgressReport | None, period: ReportingPeriod, today: dt.date) -> str | None:
     state = report.state if report else None
     if state == ReportState.APPROVED:
         return None  # done: nothing to show
-    if state in (ReportState.SUBMITTED, ReportState.RETURNED):
+    if state == ReportState.SUBMITTED:
+        return state  # waiting for review, even in a closed period
+    if period.is_closed:
+        return None  # a closed period takes no more reports: nothing to do
+    if state == ReportState.RETURNED:
         return state
-    if period.deadline < today:
+    if overdue_days(period=period, report=report, today=today):
         return "overdue"
-    if period.deadline <= today + dt.timedelta(days=DUE_SOON_DAYS):
+    if today <= period.deadline <= today + dt.timedelta(days=DUE_SOON_DAYS):
         return "due"
     return "draft" if report else None
 

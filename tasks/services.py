@@ -106,6 +106,53 @@ def period_set_deadline(*, actor, period: ReportingPeriod, deadline: dt.date) ->
     return period
 
 
+def period_close(*, actor, period: ReportingPeriod) -> ReportingPeriod:
+    """Close a reporting period (the province's administrators, who manage the plan).
+
+    A closed period takes no more reports: officers cannot start, save, submit or correct a report
+    of it (reports already submitted can still be reviewed); nothing of it is reminded or shown as
+    overdue. Its figures stay as they are. Closing again changes nothing; `period_reopen` undoes it.
+    """
+    _require(
+        actor,
+        Action.MANAGE,
+        period.plan,
+        _("Only the plan's administrators close reporting periods."),
+    )
+    ReportingPeriod.objects.filter(pk=period.pk, closed_at__isnull=True).update(
+        closed_at=timezone.now(), closed_by=actor
+    )
+    period.refresh_from_db(fields=["closed_at", "closed_by"])
+    return period
+
+
+def period_reopen(*, actor, period: ReportingPeriod) -> ReportingPeriod:
+    """Open a closed reporting period again: reports, reminders and overdue marks come back."""
+    _require(
+        actor,
+        Action.MANAGE,
+        period.plan,
+        _("Only the plan's administrators close reporting periods."),
+    )
+    ReportingPeriod.objects.filter(pk=period.pk).update(closed_at=None, closed_by=None)
+    period.refresh_from_db(fields=["closed_at", "closed_by"])
+    return period
+
+
+def _require_open(period: ReportingPeriod) -> None:
+    """Refuse a report's writing, submission or correction when its period is closed."""
+    closed_at = ReportingPeriod.objects.filter(pk=period.pk).values_list("closed_at", flat=True)
+    closed_at = closed_at.first()
+    if closed_at is not None:
+        raise ValidationError(
+            _(
+                "Reporting for %(period)s was closed on %(date)s; it takes no new or changed "
+                "reports. Ask the provincial STA to reopen it if a report is still needed."
+            )
+            % {"period": period.label, "date": timezone.localdate(closed_at).isoformat()}
+        )
+
+
 # ---- work items and assignments ------------------------------------------------------------
 
 
@@ -194,6 +241,7 @@ def report_open(*, user, assignment: Assignment, period: ReportingPeriod) -> Pro
         return existing
     if period.plan_id != assignment.work_item.key_task.plan_id:
         raise ValidationError(_("This period belongs to another plan."))
+    _require_open(period)
     report = ProgressReport(
         assignment=assignment, period=period, organization=assignment.organization, updated_by=user
     )
@@ -240,6 +288,7 @@ def report_save(
         raise ValidationError(
             _("This report can no longer be changed; start a correction instead.")
         )
+    _require_open(report.period)
     errors = _check_values(values)
     candidate = ProgressReport.objects.get(pk=report.pk)
     _apply(candidate, data)
@@ -339,6 +388,7 @@ def _transition(
 def report_submit(*, user, report: ProgressReport, version: int) -> ProgressReport:
     """Send a complete draft (or a corrected returned report) for review."""
     _require(user, Action.REPORT, report, _("You may not report for this organisation."))
+    _require_open(report.period)
     _require_complete(report)
     now = timezone.now()
     return _transition(
@@ -408,6 +458,7 @@ def reports_bulk_approve(*, user, reports) -> tuple[list[ProgressReport], dict[i
 def report_correct(*, user, report: ProgressReport) -> ProgressReport:
     """Start a correction of an approved report: a new draft revision; the approved one stays readable."""
     _require(user, Action.REPORT, report, _("You may not report for this organisation."))
+    _require_open(report.period)
     with transaction.atomic():
         if not ProgressReport.objects.filter(
             pk=report.pk, is_latest=True, state=ReportState.APPROVED
@@ -467,6 +518,7 @@ def evidence_add(*, user, report: ProgressReport, upload) -> Evidence:
         raise ValidationError(
             _("This report can no longer be changed; start a correction instead.")
         )
+    _require_open(report.period)
     limit = settings.EVIDENCE_MAX_BYTES
     if upload.size > limit:
         raise ValidationError(
@@ -507,4 +559,5 @@ def evidence_remove(*, user, evidence: Evidence) -> None:
         raise ValidationError(
             _("This report can no longer be changed; start a correction instead.")
         )
+    _require_open(evidence.report.period)
     evidence.delete()

@@ -31,5 +31,6 @@ urlpatterns = [
         period_views.PeriodDeadlineView.as_view(),
         name="period_deadline",
     ),
+    path("periods/close/<int:pk>/", period_views.PeriodCloseView.as_view(), name="period_close"),
     path("", include("tasks.workitem_urls")),
 ]

@@ -14,7 +14,14 @@ from qhsta.templatetags.portal import person
 from . import services
 from .forms import EvidenceForm, ReportForm, ReviewForm
 from .models import Assignment, Evidence, IndicatorValue, ProgressReport, ReportingPeriod
-from .selectors import my_work, previous_report, previous_reports, report_detail, review_queue
+from .selectors import (
+    my_work,
+    overdue_days,
+    previous_report,
+    previous_reports,
+    report_detail,
+    review_queue,
+)
 
 
 class MyWorkView(ScopedViewMixin, TemplateView):
@@ -45,7 +52,11 @@ class ReportOpenView(ScopedViewMixin, SingleObjectMixin, View):
         period = get_object_or_404(
             ReportingPeriod.objects.restrict(request.user), pk=kwargs["period_pk"]
         )
-        report = services.report_open(user=request.user, assignment=assignment, period=period)
+        try:
+            report = services.report_open(user=request.user, assignment=assignment, period=period)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("tasks:my_work")
         return redirect("tasks:report_edit", pk=report.pk)
 
 
@@ -56,6 +67,12 @@ def report_context(request, report, **extra) -> dict:
         "previous": previous_report(report=report),
         "can_report": user_can(user, Action.REPORT, report),
         "can_review": user_can(user, Action.REVIEW, report) and report.submitted_by_id != user.pk,
+        # an earlier revision is never overdue: a later one exists
+        "overdue_days": (
+            overdue_days(period=report.period, report=report, today=timezone.localdate())
+            if report.is_latest
+            else 0
+        ),
         **report_detail(user=user, report=report),
         **extra,
     }
@@ -112,6 +129,8 @@ class ReportEditView(ScopedViewMixin, DetailView):
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
         if not (self.object.editable and user_can(request.user, Action.REPORT, self.object)):
+            return redirect("tasks:report_detail", pk=self.object.pk)
+        if self.object.period.is_closed:
             return redirect("tasks:report_detail", pk=self.object.pk)
         return self.render(self.build_form())
 

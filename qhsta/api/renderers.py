@@ -1,9 +1,12 @@
-"""`?format=csv` for spreadsheet users: the page's rows, one line each, nested fields dotted."""
+"""`?format=csv` for spreadsheet users: the page's rows, one line each, nested fields dotted.
+Times are as in the JSON: ISO 8601 in Beijing time with its offset (2026-12-05T00:46:00+08:00)."""
 
 import csv
+import datetime as dt
 import io
 from decimal import Decimal
 
+from django.utils import timezone
 from rest_framework.renderers import BaseRenderer
 
 
@@ -15,6 +18,11 @@ def _flat(row: dict, prefix: str = "") -> dict:
             out.update(_flat(value, f"{name}."))
         elif isinstance(value, list):
             out[name] = "; ".join(str(v) for v in value)
+        elif isinstance(value, dt.datetime):
+            # as the JSON has it: ISO 8601 on the portal's clock, +08:00
+            out[name] = (
+                timezone.localtime(value) if timezone.is_aware(value) else value
+            ).isoformat()
         elif isinstance(value, Decimal):
             out[name] = format(value.normalize(), "f")  # 9.8, not 9.800000
         else:

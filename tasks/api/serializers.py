@@ -54,6 +54,7 @@ class PeriodSerializer(serializers.ModelSerializer):
             "starts_on",
             "ends_on",
             "deadline",
+            "closed_at",
         ]
 
 

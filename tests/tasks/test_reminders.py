@@ -203,9 +203,12 @@ def test_the_message_names_item_organisation_period_deadline_and_the_work_page(s
     reminder = next(r for r in reminders_due(today=TODAY) if r.user.username == "haixi_officer")
     subject, body = reminder_message(reminder)
     with translation.override("zh-hans"):
+        # Q2 was sent and returned: it is reminded, but not as overdue (issue 14, point 8)
         assert subject == translation.gettext(
-            "Reporting reminder: %(overdue)s overdue, %(due)s due within 7 days"
-        ) % {"overdue": 2, "due": 1}
+            "Reporting reminder: %(overdue)s overdue, %(due)s due within 7 days, "
+            "%(unfinished)s returned or being corrected"
+        ) % {"overdue": 1, "due": 1, "unfinished": 1}
+        assert subject == "填报提醒:1 项已逾期,1 项将在7天内到期,1 项被退回或正在更正"
         assert translation.gettext("returned for changes") in body
         for n in (1, 2, 3):
             assert scene.quarter(n).label in body

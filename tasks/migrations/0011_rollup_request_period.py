@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tasks', '0009_rollup_digest_removed'),
+        ('tasks', '0010_period_closed'),
     ]
 
     operations = [
