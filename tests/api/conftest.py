@@ -40,7 +40,7 @@ def token_client():
 def demo_reports(demo):
     """The demo's work items and reports (every state), the literacy survey register's values
     and the rollups computed."""
-    from qhsta.demo_reports import demo_reports_load
+    from tasks.demo import demo_reports_load
     from sciencepop.demo import demo_load as literacy_surveys_load
     from tasks.rollups import rollup_all
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from orgs.models import Organization
 from plan.models import Indicator, Plan
-from qhsta.demo_reports import demo_reports_load
+from tasks.demo import demo_reports_load
 from tasks.models import IndicatorValue, ReportingPeriod
 from tasks.rollups import rollup_full
 

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from orgs.models import Organization
 from orgs.services import membership_grant, organization_tree_load, user_ensure
-from qhsta.demo_reports import demo_reports_load
+from tasks.demo import demo_reports_load
 
 DEMO_FILE = Path(__file__).resolve().parents[2] / "demo.yaml"
 DEMO_PASSWORD = "qhsta-demo-2026"  # noqa: S105 -- the published demo password
@@ -26,7 +26,7 @@ class Command(BaseCommand):
             "--reports",
             action=BooleanOptionalAction,
             default=None,
-            help="write the demo work items, assignments and reports (qhsta/demo_reports.py); "
+            help="write the demo work items, assignments and reports (tasks/demo.py); "
             "default: settings.DEMO_REPORTS, on unless the settings turn it off (tests do)",
         )
 

@@ -4,7 +4,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from qhsta.backup import BackupError, backup_create
+from ops.backup import BackupError, backup_create
 
 
 class Command(BaseCommand):

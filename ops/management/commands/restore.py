@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from qhsta.backup import BackupError, archive_verify, restore_archive
+from ops.backup import BackupError, archive_verify, restore_archive
 
 
 class Command(BaseCommand):

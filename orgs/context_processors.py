@@ -1,4 +1,4 @@
-from orgs.selectors import can_manage_users
+from .selectors import can_manage_users
 from qhsta.scoping import Action, user_scope
 
 
