@@ -24,6 +24,14 @@ from django.utils.translation import gettext as _
 from orgs.models import Organization
 from plan.models import KeyTask, Plan
 from qhsta.scoping import Action, user_can
+from qhsta.sheets import (  # the sheet reader's pieces, shared with the registers' imports
+    MAX_BYTES,
+    XLSX_TYPE,  # noqa: F401  (re-exported: the pages name importers.XLSX_TYPE)
+    ImportRejected,
+    RowError,
+    _append,
+    _text,
+)
 
 from . import services
 from .choices import AssignmentRole
@@ -32,10 +40,7 @@ from .models import Assignment, WorkItem
 MAX_ROWS = 1000  # about 10 s to save; a province's annual plan has a few hundred rows
 MAX_SHEET_ROWS = 20 * MAX_ROWS
 HEADER_SEARCH_ROWS = 5  # the header may follow a title row or two
-MAX_ERRORS = 50
-MAX_BYTES = 10 * 1024 * 1024
 MAX_WEIGHT = Decimal("9999.99")
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # The columns, in the order of the template; the headers are the sheet's own (Chinese) words.
 COLUMNS = {
@@ -51,22 +56,6 @@ COLUMNS = {
 REQUIRED = ("task", "year", "title", "due_date", "lead")
 SEPARATORS = re.compile(r"[、,，;；\n\r]+")
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int  # the row number as Excel shows it (the header is row 1)
-    column: str  # the column header, or "" for the whole row or file
-    message: str
-
-
-class ImportRejected(Exception):
-    """The file cannot be imported; `errors` say where and why (nothing was saved)."""
-
-    def __init__(self, errors: list[RowError], total: int | None = None):
-        self.errors = errors[:MAX_ERRORS]
-        self.total = total if total is not None else len(errors)
-        super().__init__(f"{self.total} errors")
 
 
 @dataclass
@@ -93,14 +82,6 @@ class ImportResult:
 
 
 # ---- reading the file ----------------------------------------------------------------------
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
 
 
 def read_sheet(upload) -> list[tuple[int, dict]]:
@@ -487,14 +468,6 @@ def import_work_items(*, user, plan: Plan, upload) -> ImportResult:
 
 
 # ---- the template --------------------------------------------------------------------------
-
-
-def _append(sheet, values: list) -> None:
-    """Append a row of plain values: text that starts with "=" stays text, never a formula."""
-    sheet.append(values)
-    for cell in sheet[sheet.max_row]:
-        if cell.data_type == "f":
-            cell.data_type = "s"
 
 
 def template_workbook(*, user, plan: Plan | None = None) -> bytes:

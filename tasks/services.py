@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from orgs.models import Organization
 from plan.models import Indicator, KeyTask, Plan
+from qhsta.conflicts import VersionConflict
 from qhsta.scoping import Action, user_can
 
 from .choices import AssignmentRole, PeriodKind, ProgressStatus, ReportState
@@ -30,7 +31,7 @@ REPORT_FIELDS = (
 )
 
 
-class ReportConflict(Exception):
+class ReportConflict(VersionConflict):
     """Someone else saved the report since this copy was loaded."""
 
     def __init__(self, current: ProgressReport):
