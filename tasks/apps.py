@@ -7,3 +7,9 @@ class TasksConfig(AppConfig):
 
     name = "tasks"
     verbose_name = _("Task implementation")
+
+    def ready(self):
+        from . import jobs, outbox
+
+        # The outbox publishes these jobs; it cannot import tasks.jobs, which imports it.
+        outbox.outbox_jobs(chain=jobs.recompute_chain, indicator=jobs.recompute_indicator)

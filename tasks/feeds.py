@@ -13,7 +13,7 @@ from plan.models import Indicator, Plan
 
 from .choices import PeriodKind, ReportState
 from .models import IndicatorValue, ReportingPeriod
-from .rollups import rollup_enqueue
+from .outbox import rollup_enqueue
 
 SIX_PLACES = Decimal("0.000001")
 

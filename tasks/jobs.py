@@ -66,7 +66,7 @@ def recompute_indicator(self, indicator_id: int, period_id: int, organization_id
 @shared_task
 def recompute_all() -> int:
     """Nightly full recompute of every started period (beat)."""
-    from .rollups import rollup_all
+    from .outbox import rollup_all
 
     return rollup_all()
 
@@ -74,6 +74,6 @@ def recompute_all() -> int:
 @shared_task
 def relay_rollup_requests() -> int:
     """Publish outbox rows the broker missed (beat: every minute)."""
-    from .rollups import rollup_relay
+    from .outbox import rollup_relay
 
     return rollup_relay()

@@ -10,7 +10,8 @@ from django.core.exceptions import ValidationError
 from orgs.models import Organization
 from tasks.feeds import feed_period, indicator_feed, indicator_feed_clear
 from tasks.models import IndicatorRollup, IndicatorValue, ReportingPeriod, RollupRequest
-from tasks.rollups import rollup_full, rollup_relay
+from tasks.outbox import rollup_relay
+from tasks.rollups import rollup_full
 from tasks.services import periods_generate
 
 
