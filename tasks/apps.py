@@ -9,7 +9,8 @@ class TasksConfig(AppConfig):
     verbose_name = _("Task implementation")
 
     def ready(self):
-        from . import jobs, outbox
+        from . import jobs
+        from .rollups import outbox
 
         # The outbox publishes these jobs; it cannot import tasks.jobs, which imports it.
         outbox.outbox_jobs(chain=jobs.recompute_chain, indicator=jobs.recompute_indicator)

@@ -5,7 +5,7 @@ import datetime as dt
 from celery import shared_task
 from django.utils import timezone
 
-from .reminders import ReminderDeliveryError, reminders_send
+from .reporting.reminders import ReminderDeliveryError, reminders_send
 
 RETRY_SECONDS = 10 * 60
 
@@ -34,7 +34,7 @@ def recompute_chain(self, work_item_id: int, period_id: int, organization_id: in
     from orgs.models import Organization
 
     from .models import ReportingPeriod, WorkItem
-    from .rollups import rollup_chain
+    from .rollups.compute import rollup_chain
 
     work_item = WorkItem.objects.filter(pk=work_item_id).first()
     period = ReportingPeriod.objects.filter(pk=period_id).first()
@@ -53,7 +53,7 @@ def recompute_indicator(self, indicator_id: int, period_id: int, organization_id
     from plan.models import Indicator
 
     from .models import ReportingPeriod
-    from .rollups import rollup_indicator
+    from .rollups.compute import rollup_indicator
 
     indicator = Indicator.objects.filter(pk=indicator_id).first()
     period = ReportingPeriod.objects.filter(pk=period_id).first()
@@ -66,7 +66,7 @@ def recompute_indicator(self, indicator_id: int, period_id: int, organization_id
 @shared_task
 def recompute_all() -> int:
     """Nightly full recompute of every started period (beat)."""
-    from .outbox import rollup_all
+    from .rollups.outbox import rollup_all
 
     return rollup_all()
 
@@ -74,6 +74,6 @@ def recompute_all() -> int:
 @shared_task
 def relay_rollup_requests() -> int:
     """Publish outbox rows the broker missed (beat: every minute)."""
-    from .outbox import rollup_relay
+    from .rollups.outbox import rollup_relay
 
     return rollup_relay()

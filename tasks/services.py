@@ -331,7 +331,7 @@ def _transition(
         report.save()
         IndicatorValue.objects.filter(report=report).update(state=to)
         if to == ReportState.APPROVED:
-            from .outbox import rollup_request
+            from .rollups.outbox import rollup_request
 
             rollup_request(report)  # outbox row in this transaction, published after commit
     return report
@@ -435,7 +435,7 @@ def report_correct(*, user, report: ProgressReport) -> ProgressReport:
                 uploaded_by=ev.uploaded_by,
             )
         IndicatorValue.objects.filter(report=report).update(report=new, state=ReportState.DRAFT)
-        from .outbox import rollup_correcting
+        from .rollups.outbox import rollup_correcting
 
         rollup_correcting(report)  # figures resting on it show stale until it is approved
     return new

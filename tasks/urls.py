@@ -1,6 +1,7 @@
 from django.urls import include, path
 
-from . import period_views, views
+from .periods import views as period_views
+from .reporting import views
 
 app_name = "tasks"
 
@@ -31,5 +32,5 @@ urlpatterns = [
         period_views.PeriodDeadlineView.as_view(),
         name="period_deadline",
     ),
-    path("", include("tasks.workitem_urls")),
+    path("", include("tasks.workitems.urls")),
 ]

@@ -42,7 +42,7 @@ def demo_reports(demo):
     and the rollups computed."""
     from sciencepop.demo import demo_load as literacy_surveys_load
     from tasks.demo import demo_reports_load
-    from tasks.outbox import rollup_all
+    from tasks.rollups.outbox import rollup_all
 
     demo_reports_load()
     literacy_surveys_load()  # the register that feeds the prefectures' literacy values

@@ -26,8 +26,8 @@ from orgs.models import Membership, Organization
 from orgs.roles import ROLE_ACTIONS
 from qhsta.scoping import Action
 
-from .choices import ReportState
-from .models import Assignment, ProgressReport, ReminderLog, ReportingPeriod
+from ..choices import ReportState
+from ..models import Assignment, ProgressReport, ReminderLog, ReportingPeriod
 from .selectors import DUE_SOON_DAYS, report_slots
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import workitem_views as views
+from . import views
 
 urlpatterns = [
     path("work-items/", views.WorkItemListView.as_view(), name="work_item_list"),

@@ -11,9 +11,9 @@ from qhsta.scoping import Action, user_can
 from qhsta.scoping.views import ScopedViewMixin
 from qhsta.templatetags.portal import person
 
-from . import services
+from .. import services
+from ..models import Assignment, Evidence, IndicatorValue, ProgressReport, ReportingPeriod
 from .forms import EvidenceForm, ReportForm, ReviewForm
-from .models import Assignment, Evidence, IndicatorValue, ProgressReport, ReportingPeriod
 from .selectors import my_work, previous_report, previous_reports, report_detail, review_queue
 
 

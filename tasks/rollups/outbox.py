@@ -11,8 +11,8 @@ import logging
 from django.db import models, transaction
 from django.utils import timezone
 
-from .models import ReportingPeriod
-from .rollups import rollup_full, rollup_mark_indicator_stale, rollup_mark_stale
+from ..models import ReportingPeriod
+from .compute import rollup_full, rollup_mark_indicator_stale, rollup_mark_stale
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ def rollup_enqueue(
 ) -> None:
     """Write an outbox row (a report's chain, or one fed indicator) in the current transaction
     and publish it after commit."""
-    from .models import RollupRequest
+    from ..models import RollupRequest
 
     request = RollupRequest.objects.create(
         work_item_id=work_item_id,
@@ -61,7 +61,7 @@ def rollup_enqueue(
 
 def rollup_publish(request_id: int) -> bool:
     """Send one outbox row to the broker; on failure flag its chain stale and leave it pending."""
-    from .models import RollupRequest
+    from ..models import RollupRequest
 
     request = RollupRequest.objects.filter(pk=request_id, published_at__isnull=True).first()
     if request is None:
@@ -87,7 +87,7 @@ def rollup_publish(request_id: int) -> bool:
 
 def rollup_relay(limit: int = 500) -> int:
     """Publish the outbox rows still pending (beat: every minute); returns how many went."""
-    from .models import RollupRequest
+    from ..models import RollupRequest
 
     pending = RollupRequest.objects.filter(published_at__isnull=True).values_list("pk", flat=True)
     return sum(rollup_publish(pk) for pk in list(pending[:limit]))
@@ -96,7 +96,7 @@ def rollup_relay(limit: int = 500) -> int:
 def rollup_all() -> int:
     """Recompute every running plan's rollups for each period that has started (beat: nightly);
     outbox rows older than the run are settled by it."""
-    from .models import RollupRequest
+    from ..models import RollupRequest
 
     started, today, count = timezone.now(), timezone.localdate(), 0
     for period in ReportingPeriod.objects.filter(starts_on__lte=today).select_related("plan"):

@@ -19,11 +19,12 @@ from qhsta.forms import add_service_errors
 from qhsta.scoping import Action, user_can
 from qhsta.scoping.views import ScopedViewMixin, refuse
 
-from . import importers, services
-from .choices import AssignmentRole
-from .models import Assignment, ProgressReport, WorkItem
-from .workitem_forms import AssignmentForm, ImportForm, WorkItemForm
-from .workitem_selectors import (
+from .. import services
+from ..choices import AssignmentRole
+from ..models import Assignment, ProgressReport, WorkItem
+from . import importers
+from .forms import AssignmentForm, ImportForm, WorkItemForm
+from .selectors import (
     assignment_history,
     assignments_with_state,
     work_item_history,

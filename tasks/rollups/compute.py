@@ -34,7 +34,7 @@ from orgs.models import Organization
 from plan.models import Indicator, KeyTask, Plan
 from qhsta.scoping import ancestor_paths
 
-from .models import (
+from ..models import (
     Assignment,
     IndicatorRollup,
     ProgressRollup,

@@ -9,9 +9,9 @@ from plan.models import KeyTask, Plan
 from qhsta.forms import BootstrapFormMixin
 from qhsta.scoping import Action
 
-from .choices import AssignmentRole
-from .models import WorkItem
-from .workitem_selectors import indicator_choices
+from ..choices import AssignmentRole
+from ..models import WorkItem
+from .selectors import indicator_choices
 
 
 class KeyTaskField(forms.ModelChoiceField):

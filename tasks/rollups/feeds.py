@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from orgs.models import Organization
 from plan.models import Indicator, Plan
 
-from .choices import PeriodKind, ReportState
-from .models import IndicatorValue, ReportingPeriod
+from ..choices import PeriodKind, ReportState
+from ..models import IndicatorValue, ReportingPeriod
 from .outbox import rollup_enqueue
 
 SIX_PLACES = Decimal("0.000001")

@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from qhsta.forms import BootstrapFormMixin
 from qhsta.templatetags.portal import number
 
-from .models import ProgressReport
-from .services import REPORT_FIELDS, ValueInput
+from ..models import ProgressReport
+from ..services import REPORT_FIELDS, ValueInput
 
 
 class ReportForm(BootstrapFormMixin, forms.ModelForm):

@@ -14,9 +14,9 @@ from qhsta.forms import BootstrapFormMixin
 from qhsta.scoping import Action, user_can
 from qhsta.scoping.views import ScopedViewMixin
 
-from . import services
-from .choices import PeriodKind
-from .models import ReportingPeriod
+from .. import services
+from ..choices import PeriodKind
+from ..models import ReportingPeriod
 
 
 class PeriodGenerateForm(BootstrapFormMixin, forms.Form):

@@ -7,7 +7,7 @@ from plan.models import Indicator
 from qhsta.history import history_entries
 from qhsta.scoping import Action
 
-from .models import Assignment, ProgressReport, WorkItem
+from ..models import Assignment, ProgressReport, WorkItem
 
 
 def work_item_list(items, *, user, plan, task_number=None, year=None):

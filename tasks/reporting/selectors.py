@@ -8,8 +8,8 @@ from plan.models import Indicator
 from qhsta.history import history_entries
 from qhsta.scoping import Action
 
-from .choices import ReportState
-from .models import Assignment, IndicatorValue, ProgressReport, ReportingPeriod
+from ..choices import ReportState
+from ..models import Assignment, IndicatorValue, ProgressReport, ReportingPeriod
 
 DUE_SOON_DAYS = 7
 

@@ -33,9 +33,9 @@ from qhsta.sheets import (  # the sheet reader's pieces, shared with the registe
     _text,
 )
 
-from . import services
-from .choices import AssignmentRole
-from .models import Assignment, WorkItem
+from .. import services
+from ..choices import AssignmentRole
+from ..models import Assignment, WorkItem
 
 MAX_ROWS = 1000  # about 10 s to save; a province's annual plan has a few hundred rows
 MAX_SHEET_ROWS = 20 * MAX_ROWS
