@@ -1,7 +1,7 @@
 """The rollup benchmark: full recompute against one hand-written GROUP BY pass, the recompute
 after one approval, and the worker's peak memory.
 
-- Full recompute: tasks.rollups.rollup_full for every period of one plan (the first province's,
+- Full recompute: tasks.rollups.compute.rollup_full for every period of one plan (the first province's,
   20 quarters), as the nightly job runs it per period. The baseline ("practical limit") is one
   hand-written SQL statement per period over the same rows: each assignment's latest approved
   report up to the period (DISTINCT ON), weighted by role, averaged per work item for all

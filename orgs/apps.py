@@ -1,3 +1,5 @@
+"""App config of the organisation tree; hands the scoping kernel its models and access log at start-up."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

@@ -1,5 +1,8 @@
-from .selectors import can_manage_users
+"""The header's navigation: which menus the user's roles open (read once per request)."""
+
 from qhsta.scoping import Action, user_scope
+
+from .selectors import can_manage_users
 
 
 def navigation(request):

@@ -1,4 +1,4 @@
-"""Excel import for the portal's registers and work items (tasks/importers.py): the sheet's own
+"""Excel import for the portal's registers and work items (tasks/workitems/importers.py): the sheet's own
 Chinese headers (a title row or two above them allowed), every row checked first, errors by row number, nothing
 saved from a bad file, a row limit and a template to download. A register describes its sheet
 with a `SheetSpec` and checks one row at a time in a `RowChecker` subclass.

@@ -1,3 +1,5 @@
+"""The portal's root URLs: each app's routes, the API, its schema and docs, login, health check, admin."""
+
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path

@@ -1,7 +1,7 @@
 """Writes for the societies: registry, councils and re-elections, evaluation, conferences, journals.
 
 Who may do what is decided in societies.rules. Every change to a council (a member, a term)
-refreshes the society's figure of the plan's council indicator through tasks.feeds, so the
+refreshes the society's figure of the plan's council indicator through tasks.rollups.feeds, so the
 indicator's rollups follow the councils by themselves.
 """
 

@@ -1,3 +1,5 @@
+"""Admin of carrying out the plan: periods, work items, assignments, reports, evidence, values, rollups."""
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 

@@ -1,3 +1,5 @@
+"""App config of carrying out the key tasks; hands the rollup outbox its Celery jobs at start-up."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

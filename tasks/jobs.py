@@ -47,7 +47,7 @@ def recompute_chain(self, work_item_id: int, period_id: int, organization_id: in
 
 @shared_task(bind=True, max_retries=5, default_retry_delay=30)
 def recompute_indicator(self, indicator_id: int, period_id: int, organization_id: int) -> str:
-    """Recompute one indicator's rollups after a register fed a value (tasks.feeds); an upsert,
+    """Recompute one indicator's rollups after a register fed a value (tasks.rollups.feeds); an upsert,
     safe to run again. A row deleted meanwhile makes the job return."""
     from orgs.models import Organization
     from plan.models import Indicator

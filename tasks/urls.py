@@ -1,3 +1,5 @@
+"""Routes of the reporting, period and work-item pages (namespace "tasks")."""
+
 from django.urls import include, path
 
 from .periods import views as period_views

@@ -1,3 +1,5 @@
+"""Forms of the report pages: writing a report with its values, a review, an evidence upload."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 

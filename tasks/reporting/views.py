@@ -1,3 +1,5 @@
+"""Pages of reporting: the officer's work, a report, writing, review and correction, evidence, the review queue."""
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse

@@ -1,3 +1,5 @@
+"""`manage.py backup`: one archive of the database and the evidence files with a checksum manifest."""
+
 import os
 from pathlib import Path
 

@@ -1,3 +1,5 @@
+"""`manage.py load_demo`: the demo organisations and accounts (ops/demo.yaml), then every app's demo data."""
+
 from argparse import BooleanOptionalAction
 from pathlib import Path
 

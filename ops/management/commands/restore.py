@@ -1,3 +1,5 @@
+"""`manage.py restore`: check an archive against its manifest, then load it (or `--check` only)."""
+
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
