@@ -1,6 +1,7 @@
 """The documentation: README short with working links into docs/, the MkDocs site building with
 --strict (no broken link or anchor, no page left out of the nav), every page reachable."""
 
+import ast
 import os
 import re
 import shutil
@@ -75,6 +76,24 @@ def test_every_page_is_in_the_nav_and_reachable_from_the_index():
             if target.suffix == ".md" and target.is_relative_to(DOCS):
                 todo.append(target.relative_to(DOCS).as_posix())
     assert seen == pages
+
+
+def test_every_module_opens_with_a_line_saying_what_it_owns():
+    listed = subprocess.run(
+        ["git", "ls-files", "*.py"], capture_output=True, text=True, cwd=ROOT, check=True
+    ).stdout.split()
+    without = []
+    for name in listed:
+        if "/migrations/" in name:
+            continue
+        tree = ast.parse((ROOT / name).read_text(encoding="utf-8"))
+        if name.endswith("__init__.py") and not tree.body:
+            continue
+        doc = ast.get_docstring(tree)
+        if not doc or not doc.splitlines()[0].strip():
+            without.append(name)
+    assert len(listed) > 200
+    assert without == []
 
 
 def test_the_site_builds_strictly(tmp_path):
