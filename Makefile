@@ -1,4 +1,4 @@
-# The README's commands. `make run` serves the portal; `make test` runs the whole suite.
+# The README's commands (the documentation is in docs/, `make docs` builds it). `make run` serves the portal; `make test` runs the whole suite.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench setup system-deps data lint format messages check clean backup restore load faults
+.PHONY: run test docs bench setup system-deps data lint format messages check clean backup restore load faults
 
 ## Everything installed, migrated, plan and demo data loaded, portal on http://127.0.0.1:8000/
 run: setup data
@@ -16,7 +16,11 @@ run: setup data
 test: setup system-deps
 	$(PY) -m pytest
 
-## Benchmarks on PostgreSQL (BENCH_DATABASE_URL, default: the local server); figures go to the README
+## The documentation site: docs/ built with MkDocs (Material theme) into site/; --strict fails on a broken link
+docs: setup
+	$(PY) -m mkdocs build --strict --site-dir site
+
+## Benchmarks on PostgreSQL (BENCH_DATABASE_URL, default: the local server); figures go to docs/performance.md
 bench: setup
 	$(PY) -m bench
 
@@ -29,7 +33,7 @@ restore: setup
 	@test -n "$(ARCHIVE)" || { echo "usage: make restore ARCHIVE=path/to/qhsta-backup-….tar"; exit 2; }
 	$(PY) manage.py restore $(RESTORE_FLAGS) "$(ARCHIVE)"
 
-## Load test over loopback: gunicorn on the national-scale bench data, locust headless (load/README in the README)
+## Load test over loopback: gunicorn on the national-scale bench data, locust headless (docs/operating/load-test.md)
 load: setup
 	$(PY) load/run.py
 

@@ -5,7 +5,7 @@
 
 Each size is generated (once; later runs reuse it) and measured in its own worker process and
 schema. The figures go to stdout, bench/results/latest.json and bench/results/latest.md (the
-table for the README's performance section); the query plans to bench/results/latest-plans.txt
+table for docs/performance.md); the query plans to bench/results/latest-plans.txt
 and bench/results/latest-rollup-plans.txt. Running one part keeps the other part's figures.
 """
 

@@ -179,7 +179,7 @@ def worker(args) -> int:
 
     from plan.models import Plan
     from tasks.models import Assignment, ProgressRollup, ReportingPeriod, RollupLevel, WorkItem
-    from tasks.rollups import rollup_full
+    from tasks.rollups.compute import rollup_full
 
     from .scoping import no_gc
 

@@ -1,4 +1,4 @@
-"""The benchmark's figures as checks, a plain-text table and the README's Markdown section."""
+"""The benchmark's figures as checks, a plain-text table and the Markdown section of docs/performance.md."""
 
 LIMIT = 2.0  # a scoped list may take at most twice the unscoped one
 

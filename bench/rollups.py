@@ -1,7 +1,7 @@
 """The rollup benchmark: full recompute against one hand-written GROUP BY pass, the recompute
 after one approval, and the worker's peak memory.
 
-- Full recompute: tasks.rollups.rollup_full for every period of one plan (the first province's,
+- Full recompute: tasks.rollups.compute.rollup_full for every period of one plan (the first province's,
   20 quarters), as the nightly job runs it per period. The baseline ("practical limit") is one
   hand-written SQL statement per period over the same rows: each assignment's latest approved
   report up to the period (DISTINCT ON), weighted by role, averaged per work item for all
@@ -293,7 +293,7 @@ class LevelTimer:
         self._saved = {}
 
     def __enter__(self):
-        from tasks import rollups
+        from tasks.rollups import compute as rollups
 
         for name in self.NAMES:
             original = getattr(rollups, name)
@@ -317,7 +317,7 @@ class LevelTimer:
         return timed
 
     def __exit__(self, *exc):
-        from tasks import rollups
+        from tasks.rollups import compute as rollups
 
         for name, original in self._saved.items():
             setattr(rollups, name, original)
@@ -331,7 +331,7 @@ def analyze_rollups() -> None:
 
 
 def full_recompute(plan, periods) -> float:
-    from tasks.rollups import rollup_full
+    from tasks.rollups.compute import rollup_full
 
     started = time.perf_counter()
     for period in periods:
@@ -347,7 +347,7 @@ def baseline_pass(plan, periods, cfg) -> tuple[float, int]:
 
 def measure_full(repeats: int = 3, last: int = 1) -> dict:
     from tasks.models import IndicatorRollup, ProgressRollup
-    from tasks.rollups import settings_for
+    from tasks.rollups.compute import settings_for
 
     plan, periods = plan_and_periods(last)
     cfg = settings_for(plan)
@@ -420,7 +420,7 @@ def _explain(run, title: str, limit: int) -> str:
 def explain_slowest(limit: int = 4) -> str:
     """The slowest queries of rollup_full for the plan's last period, and of one chain."""
     from tasks.models import ProgressReport
-    from tasks.rollups import rollup_chain, rollup_full
+    from tasks.rollups.compute import rollup_chain, rollup_full
 
     plan, periods = plan_and_periods()
     period = periods[-1]
@@ -446,7 +446,7 @@ def measure_approval(iterations: int = 20, warmup: int = 3) -> dict:
 
     from orgs.models import Organization
     from tasks.models import ProgressReport, RollupRequest
-    from tasks.rollups import rollup_chain, rollup_mark_stale
+    from tasks.rollups.compute import rollup_chain, rollup_mark_stale
     from tasks.services import report_approve
 
     plan, _periods = plan_and_periods()

@@ -1,3 +1,5 @@
+"""Admin of the dashboard's settings: the indicator path thresholds per plan."""
+
 from django.contrib import admin
 
 from .models import PathSettings

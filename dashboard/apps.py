@@ -1,3 +1,5 @@
+"""App config of the dashboard: leadership's pages over the stored rollups."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

@@ -1,3 +1,5 @@
+"""An indicator's status against its five-year path (on the path, behind, far behind, reached)."""
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 

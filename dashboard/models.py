@@ -1,3 +1,5 @@
+"""The dashboard's own settings: the indicator path thresholds of a plan (PathSettings)."""
+
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError

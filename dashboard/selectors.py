@@ -1,7 +1,7 @@
 """Reads for the dashboards: stored rollup rows and the plan's structure, through the scoping API.
 
 Nothing here aggregates reports: every figure is a stored ProgressRollup or IndicatorRollup row
-(tasks/rollups.py computes them). Every query is bounded by the plan's structure (7 groups, 31
+(tasks/rollups/compute.py computes them). Every query is bounded by the plan's structure (7 groups, 31
 tasks, a few indicators, the organisations compared) or by a LIMIT, so a dashboard runs the same
 queries however many reports lie behind it.
 

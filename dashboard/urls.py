@@ -1,3 +1,5 @@
+"""Routes of the dashboard, drill-down, export and evaluation pages (namespace "dashboard")."""
+
 from django.urls import path
 
 from . import evaluation, exports, views

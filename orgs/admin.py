@@ -1,3 +1,5 @@
+"""Admin of the organisation tree, role memberships, their permission rows, the access log and accounts."""
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User

@@ -1,3 +1,5 @@
+"""App config of the organisation tree; hands the scoping kernel its models and access log at start-up."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -7,4 +9,16 @@ class OrgsConfig(AppConfig):
     verbose_name = _("Organisations")
 
     def ready(self):
+        from qhsta.scoping.registry import register_organizations
+
         from . import signals  # noqa: F401  (connects the failed-login receiver)
+        from .audit import access_log
+        from .models import Organization, OrganizationUserObjectPermission
+
+        # The kernel (qhsta.scoping) reads roles and writes refusals through these; it never
+        # imports this app.
+        register_organizations(
+            organization_model=Organization,
+            permission_model=OrganizationUserObjectPermission,
+            access_log=access_log,
+        )

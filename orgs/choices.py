@@ -1,3 +1,5 @@
+"""Kinds of organisation, roles, and kinds of access event."""
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 

@@ -1,3 +1,5 @@
+"""Forms of the account pages: an organisation within the user's scope, granting a role, a new account."""
+
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _

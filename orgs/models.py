@@ -1,3 +1,5 @@
+"""The organisation tree (materialised path), role memberships, their guardian permission rows, the access log and accounts."""
+
 from django.conf import settings
 from django.contrib.auth.models import User, UserManager
 from django.db import models

@@ -1,3 +1,5 @@
+"""Writes every failed login to the access log."""
+
 from django.contrib.auth.signals import user_login_failed
 from django.dispatch import receiver
 

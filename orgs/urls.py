@@ -1,3 +1,5 @@
+"""Routes of the organisation and account pages."""
+
 from django.urls import path
 
 from . import views

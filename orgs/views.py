@@ -1,3 +1,5 @@
+"""Pages of the organisation tree and of accounts and their roles (administrators, within their subtree)."""
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q

@@ -1,3 +1,5 @@
+"""Admin of the plan document: plans with their principles, goals and guarantees, task groups, key tasks, indicators."""
+
 from django.contrib import admin
 
 from .models import Guarantee, Indicator, KeyTask, Plan, Principle, SpecificGoal, TaskGroup

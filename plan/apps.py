@@ -1,3 +1,5 @@
+"""App config of the plan document's structure."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

@@ -1,3 +1,5 @@
+"""How an indicator aggregates (sum, mean, min, max, latest, ratio) and compares with its target."""
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 

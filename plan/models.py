@@ -1,3 +1,5 @@
+"""The plan document's structure: plans, sections, principles, goals, guarantees, task groups, key tasks, indicators."""
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone

@@ -1,3 +1,5 @@
+"""Read filters of plans (the current plan)."""
+
 from django.utils import timezone
 
 from qhsta.scoping import ScopedQuerySet

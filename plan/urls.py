@@ -1,3 +1,5 @@
+"""Routes of the plan pages (namespace "plan")."""
+
 from django.urls import path
 
 from . import views

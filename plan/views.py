@@ -1,3 +1,5 @@
+"""Pages of the plan document and a key task, and the public page of published indicators."""
+
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404
 from django.utils.decorators import method_decorator

@@ -1,3 +1,5 @@
+"""The Django admin site of the portal, for superusers only."""
+
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 

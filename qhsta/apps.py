@@ -1,3 +1,5 @@
+"""App configs of the project package and of the portal's admin site."""
+
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _

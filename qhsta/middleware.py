@@ -34,8 +34,8 @@ class AccessDeniedLogMiddleware:
         if isinstance(exception, PermissionDenied) and not getattr(
             exception, "access_logged", False
         ):
-            from orgs.audit import access_log
+            from qhsta.scoping.registry import log_access
 
             kind = "denied_read" if request.method in ("GET", "HEAD", "OPTIONS") else "denied_write"
-            access_log(kind, request=request, detail=str(exception)[:300])
+            log_access(kind, request=request, detail=str(exception)[:300])
         return None

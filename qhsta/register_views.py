@@ -14,15 +14,15 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView, View
 from django.views.generic.detail import SingleObjectMixin
 
-from orgs.models import Organization
 from qhsta.forms import BootstrapFormMixin, add_service_errors
 from qhsta.history import history_entries
 from qhsta.scoping import Action, user_can
+from qhsta.scoping.registry import organization_model
 from qhsta.scoping.views import ScopedViewMixin, refuse
 
 
 def reportable_orgs(user, kinds=None, action: Action = Action.REPORT):
-    orgs = Organization.objects.restrict(user, action).filter(is_active=True)
+    orgs = organization_model().objects.restrict(user, action).filter(is_active=True)
     return orgs.filter(kind__in=kinds) if kinds else orgs
 
 

@@ -1,4 +1,4 @@
-"""Excel import for the portal's registers, the way tasks/importers.py does it: the sheet's own
+"""Excel import for the portal's registers and work items (tasks/workitems/importers.py): the sheet's own
 Chinese headers (a title row or two above them allowed), every row checked first, errors by row number, nothing
 saved from a bad file, a row limit and a template to download. A register describes its sheet
 with a `SheetSpec` and checks one row at a time in a `RowChecker` subclass.
@@ -16,9 +16,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from orgs.models import Organization
 from qhsta.scoping import Action
-from tasks.importers import MAX_BYTES, MAX_ERRORS, XLSX_TYPE, ImportRejected, RowError, _text
+from qhsta.scoping.registry import organization_model
 
 __all__ = [
     "XLSX_TYPE",
@@ -32,8 +31,43 @@ __all__ = [
     "template_workbook",
 ]
 
+MAX_ERRORS = 50
+MAX_BYTES = 10 * 1024 * 1024
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADER_SEARCH_ROWS = 5
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # the row number as Excel shows it (the header is row 1)
+    column: str  # the column header, or "" for the whole row or file
+    message: str
+
+
+class ImportRejected(Exception):
+    """The file cannot be imported; `errors` say where and why (nothing was saved)."""
+
+    def __init__(self, errors: list[RowError], total: int | None = None):
+        self.errors = errors[:MAX_ERRORS]
+        self.total = total if total is not None else len(errors)
+        super().__init__(f"{self.total} errors")
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _append(sheet, values: list) -> None:
+    """Append a row of plain values: text that starts with "=" stays text, never a formula."""
+    sheet.append(values)
+    for cell in sheet[sheet.max_row]:
+        if cell.data_type == "f":
+            cell.data_type = "s"
 
 
 @dataclass(frozen=True)
@@ -152,15 +186,15 @@ class RowChecker:
 
     # the organisations a row may name, read when a register's row first names one
     @cached_property
-    def _visible(self) -> list[Organization]:
+    def _visible(self) -> list:
         return list(
-            Organization.objects.restrict(self.user, Action.VIEW).only(
-                "pk", "code", "name", "kind", "path", "is_active"
-            )
+            organization_model()
+            .objects.restrict(self.user, Action.VIEW)
+            .only("pk", "code", "name", "kind", "path", "is_active")
         )
 
     @cached_property
-    def by_code(self) -> dict[str, Organization]:
+    def by_code(self) -> dict:
         return {o.code.lower(): o for o in self._visible}
 
     @cached_property
@@ -173,7 +207,9 @@ class RowChecker:
     @cached_property
     def reportable(self) -> set[int]:
         return set(
-            Organization.objects.restrict(self.user, Action.REPORT).values_list("pk", flat=True)
+            organization_model()
+            .objects.restrict(self.user, Action.REPORT)
+            .values_list("pk", flat=True)
         )
 
     def error(self, row: int, key: str, message: str) -> None:
@@ -280,7 +316,7 @@ class RowChecker:
         )
         return None
 
-    def organization(self, row: int, key: str, value) -> Organization | None:
+    def organization(self, row: int, key: str, value):
         text = _text(value)
         org = self.by_code.get(text.lower())
         if org is None:
@@ -359,8 +395,6 @@ def template_workbook(spec: SheetSpec, *, examples: list | None = None, lists=No
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
-
-    from tasks.importers import _append
 
     workbook = openpyxl.Workbook()
     sheet = workbook.active

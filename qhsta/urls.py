@@ -1,10 +1,11 @@
+"""The portal's root URLs: each app's routes, the API, its schema and docs, login, health check, admin."""
+
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
-from plan.views import PublicIndicatorListView
 from qhsta import views
 from qhsta.api import views as api_views
 from qhsta.scoping.views import scope_exempt
@@ -23,7 +24,7 @@ urlpatterns = [
         name="logout",
     ),
     path("i18n/setlang/", scope_exempt("sets the language")(set_language), name="set_language"),
-    path("public/", PublicIndicatorListView.as_view(), name="public_indicators"),
+    path("public/", include("plan.public_urls")),
     path("plan/", include("plan.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("", include("orgs.urls")),

@@ -1,3 +1,5 @@
+"""Project-level pages: the login page and the health check (/healthz)."""
+
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required

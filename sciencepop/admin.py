@@ -1,3 +1,5 @@
+"""Admin of the science-popularisation registers: literacy surveys, venues, bases, events."""
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 

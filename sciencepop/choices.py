@@ -1,3 +1,5 @@
+"""Kinds and states of venues, levels of science bases, kinds of event."""
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 

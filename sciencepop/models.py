@@ -1,3 +1,5 @@
+"""The science-popularisation registers: literacy survey results, venues, science bases, events."""
+
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError

@@ -11,8 +11,8 @@ from orgs.choices import OrganizationKind
 from orgs.models import Organization
 from plan.models import Indicator, Plan
 from qhsta.scoping import parent_path
-from tasks.feeds import feed_period
 from tasks.models import IndicatorRollup
+from tasks.rollups.feeds import feed_period
 
 from .choices import VenueStatus
 from .models import LiteracySurvey, ScienceEvent, Venue

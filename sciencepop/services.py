@@ -12,7 +12,7 @@ from orgs.choices import OrganizationKind
 from orgs.models import Organization
 from plan.models import Indicator, Plan
 from qhsta.scoping import Action, user_can
-from tasks.feeds import feed_period, indicator_feed, indicator_feed_clear
+from tasks.rollups.feeds import feed_period, indicator_feed, indicator_feed_clear
 
 from .models import LiteracySurvey, ScienceBase, ScienceEvent, Venue
 

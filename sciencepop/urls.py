@@ -1,3 +1,5 @@
+"""Routes of the science-popularisation pages (namespace "sciencepop")."""
+
 from django.urls import path
 
 from . import views

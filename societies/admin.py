@@ -1,3 +1,5 @@
+"""Admin of the learned societies: registry, council terms and members, evaluations, conferences, journals."""
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 

@@ -1,3 +1,5 @@
+"""A society's status and discipline, council members' categories and positions, evaluation outcomes, journal frequency."""
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 

@@ -1,3 +1,5 @@
+"""The learned societies: registry, council terms and members, annual evaluations, brand conferences, journals."""
+
 import datetime as dt
 from decimal import Decimal
 

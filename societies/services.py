@@ -1,7 +1,7 @@
 """Writes for the societies: registry, councils and re-elections, evaluation, conferences, journals.
 
 Who may do what is decided in societies.rules. Every change to a council (a member, a term)
-refreshes the society's figure of the plan's council indicator through tasks.feeds, so the
+refreshes the society's figure of the plan's council indicator through tasks.rollups.feeds, so the
 indicator's rollups follow the councils by themselves.
 """
 
@@ -116,7 +116,7 @@ def council_share_refresh(*, society: Society, today: dt.date | None = None) -> 
     """Feed the society's council figures into the plan's council indicator, for every year of
     every plan above it up to this year: the council in office at the year's end (today for
     this year), its members serving then. Returns how many periods were written or cleared."""
-    from tasks.feeds import feed_period, indicator_feed, indicator_feed_clear
+    from tasks.rollups.feeds import feed_period, indicator_feed, indicator_feed_clear
 
     today = today or timezone.localdate()
     organization = society.organization

@@ -1,3 +1,5 @@
+"""Admin of carrying out the plan: periods, work items, assignments, reports, evidence, values, rollups."""
+
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _

@@ -1,3 +1,5 @@
+"""App config of carrying out the key tasks; hands the rollup outbox its Celery jobs at start-up."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -9,6 +11,13 @@ class TasksConfig(AppConfig):
     verbose_name = _("Task implementation")
 
     def ready(self):
-        from . import rollup_triggers
+        from . import jobs, rollup_triggers
+        from .rollups import outbox
 
+        # The outbox publishes these jobs; it cannot import tasks.jobs, which imports it.
+        outbox.outbox_jobs(
+            chain=jobs.recompute_chain,
+            indicator=jobs.recompute_indicator,
+            period=jobs.recompute_period,
+        )
         rollup_triggers.connect()

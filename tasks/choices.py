@@ -1,3 +1,5 @@
+"""Kinds of reporting period, assignment roles, report states and progress statuses."""
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 

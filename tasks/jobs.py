@@ -5,7 +5,7 @@ import datetime as dt
 from celery import shared_task
 from django.utils import timezone
 
-from .reminders import ReminderDeliveryError, reminders_send
+from .reporting.reminders import ReminderDeliveryError, reminders_send
 
 RETRY_SECONDS = 10 * 60
 
@@ -34,7 +34,7 @@ def recompute_chain(self, work_item_id: int, period_id: int, organization_id: in
     from orgs.models import Organization
 
     from .models import ReportingPeriod, WorkItem
-    from .rollups import rollup_chain
+    from .rollups.compute import rollup_chain
 
     work_item = WorkItem.objects.filter(pk=work_item_id).first()
     period = ReportingPeriod.objects.filter(pk=period_id).first()
@@ -47,13 +47,13 @@ def recompute_chain(self, work_item_id: int, period_id: int, organization_id: in
 
 @shared_task(bind=True, max_retries=5, default_retry_delay=30)
 def recompute_indicator(self, indicator_id: int, period_id: int, organization_id: int) -> str:
-    """Recompute one indicator's rollups after a register fed a value (tasks.feeds); an upsert,
+    """Recompute one indicator's rollups after a register fed a value (tasks.rollups.feeds); an upsert,
     safe to run again. A row deleted meanwhile makes the job return."""
     from orgs.models import Organization
     from plan.models import Indicator
 
     from .models import ReportingPeriod
-    from .rollups import rollup_indicator
+    from .rollups.compute import rollup_indicator
 
     indicator = Indicator.objects.filter(pk=indicator_id).first()
     period = ReportingPeriod.objects.filter(pk=period_id).first()
@@ -69,7 +69,7 @@ def recompute_period(self, period_id: int) -> str:
     organisation tree changed); an upsert, safe to run again. A period deleted meanwhile makes
     the job return."""
     from .models import ReportingPeriod
-    from .rollups import rollup_full
+    from .rollups.compute import rollup_full
 
     period = ReportingPeriod.objects.select_related("plan").filter(pk=period_id).first()
     if period is None:
@@ -81,7 +81,7 @@ def recompute_period(self, period_id: int) -> str:
 @shared_task
 def recompute_all() -> int:
     """Nightly full recompute of every started period (beat)."""
-    from .rollups import rollup_all
+    from .rollups.outbox import rollup_all
 
     return rollup_all()
 
@@ -89,6 +89,6 @@ def recompute_all() -> int:
 @shared_task
 def relay_rollup_requests() -> int:
     """Publish outbox rows the broker missed (beat: every minute)."""
-    from .rollups import rollup_relay
+    from .rollups.outbox import rollup_relay
 
     return rollup_relay()

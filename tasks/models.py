@@ -1,3 +1,5 @@
+"""Every model of carrying out the plan: periods, work items, assignments, reports, evidence, values, reminders, rollups and the outbox."""
+
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.core.validators import MaxValueValidator, MinValueValidator

@@ -5,54 +5,13 @@ through the rollup outbox, in the transaction that made the change.
 
 Signals rather than calls in each service, because the admin, the loaders, the importers and
 the services all change these rows and a figure left behind by one path is a wrong figure.
-Bulk loaders wrap their work in `rollups_deferred()`: the periods touched are collected and
-queued once when the outermost block ends.
+Bulk loaders wrap their work in `tasks.rollups.outbox.rollups_deferred()`: the periods touched
+are collected and queued once when the outermost block ends.
 """
-
-import threading
-from contextlib import contextmanager
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
-_local = threading.local()
-
-
-@contextmanager
-def rollups_deferred():
-    """Collect the periods touched inside the block and queue each once at its end."""
-    outer = getattr(_local, "pending", None) is None
-    if outer:
-        _local.pending = set()
-    try:
-        yield
-    finally:
-        if outer:
-            pending, _local.pending = _local.pending, None
-            if pending:
-                _queue(pending)
-
-
-def deferring() -> bool:
-    """Whether a bulk load is collecting the periods to recompute."""
-    return getattr(_local, "pending", None) is not None
-
-
-def _queue(period_ids) -> None:
-    from .rollups import rollup_enqueue_full
-
-    rollup_enqueue_full(sorted(period_ids))
-
-
-def periods_due(period_ids) -> None:
-    """Queue a full recompute of these periods (collected while rollups are deferred)."""
-    ids = {int(pk) for pk in period_ids if pk}
-    if not ids:
-        return
-    pending = getattr(_local, "pending", None)
-    if pending is not None:
-        pending.update(ids)
-    else:
-        _queue(ids)
+from .rollups.outbox import periods_due
 
 
 def _plan_periods(plan_id, years=None) -> list[int]:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from orgs.models import Organization
 from plan.models import Indicator, KeyTask, Plan
+from qhsta.conflicts import VersionConflict
 from qhsta.scoping import Action, user_can
 
 from .choices import AssignmentRole, PeriodKind, ProgressStatus, ReportState
@@ -30,7 +31,7 @@ REPORT_FIELDS = (
 )
 
 
-class ReportConflict(Exception):
+class ReportConflict(VersionConflict):
     """Someone else saved the report since this copy was loaded."""
 
     def __init__(self, current: ProgressReport):
@@ -379,7 +380,7 @@ def _transition(
         report.save()
         IndicatorValue.objects.filter(report=report).update(state=to)
         if to == ReportState.APPROVED:
-            from .rollups import rollup_request
+            from .rollups.outbox import rollup_request
 
             rollup_request(report)  # outbox row in this transaction, published after commit
     return report
@@ -485,7 +486,7 @@ def report_correct(*, user, report: ProgressReport) -> ProgressReport:
                 uploaded_by=ev.uploaded_by,
             )
         IndicatorValue.objects.filter(report=report).update(report=new, state=ReportState.DRAFT)
-        from .rollups import rollup_correcting
+        from .rollups.outbox import rollup_correcting
 
         rollup_correcting(report)  # figures resting on it show stale until it is approved
     return new

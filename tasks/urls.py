@@ -1,6 +1,9 @@
+"""Routes of the reporting, period and work-item pages (namespace "tasks")."""
+
 from django.urls import include, path
 
-from . import period_views, views
+from .periods import views as period_views
+from .reporting import views
 
 app_name = "tasks"
 
@@ -32,5 +35,5 @@ urlpatterns = [
         name="period_deadline",
     ),
     path("periods/close/<int:pk>/", period_views.PeriodCloseView.as_view(), name="period_close"),
-    path("", include("tasks.workitem_urls")),
+    path("", include("tasks.workitems.urls")),
 ]

@@ -30,7 +30,7 @@ def _pause_chain(task=None, **_kwargs):
     pause = float(os.environ.get("QHSTA_TEST_PAUSE_CHAIN") or 0)
     if not pause or task is None or task.name != "tasks.jobs.recompute_chain":
         return
-    from tasks import rollups
+    from tasks.rollups import compute as rollups
 
     if getattr(rollups._level, "paused", False):
         return

@@ -1,3 +1,5 @@
+"""Admin of the think tank: experts, consulting topics, calls, research topics and reviews, results, suggestions."""
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 

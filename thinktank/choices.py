@@ -1,3 +1,5 @@
+"""States of calls, topics, reviews, consulting topics and suggestions; availability, recommendations, outcomes."""
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 

@@ -1,3 +1,5 @@
+"""The think tank: expert bank, consulting topics, calls for topics, research topics and reviews, results, suggestions."""
+
 import itertools
 
 from django.conf import settings

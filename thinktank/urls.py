@@ -1,3 +1,5 @@
+"""Routes of the think-tank pages (namespace "thinktank")."""
+
 from django.urls import path
 
 from . import views

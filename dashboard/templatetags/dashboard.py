@@ -1,3 +1,5 @@
+"""Template filters of the dashboard pages: status and path colours and labels, percentages, values."""
+
 from decimal import Decimal
 
 from django import template

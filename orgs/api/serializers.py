@@ -1,3 +1,5 @@
+"""API representation of an organisation."""
+
 from rest_framework import serializers
 
 from orgs.models import Organization

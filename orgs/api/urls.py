@@ -1,3 +1,5 @@
+"""API routes of the organisation tree."""
+
 from rest_framework.routers import SimpleRouter
 
 from .views import OrganizationViewSet

@@ -1,3 +1,5 @@
+"""API endpoint of the organisation tree, scoped like the pages (read only)."""
+
 from django.db.models import F, OuterRef, Subquery
 from django.db.models.functions import Length, Substr
 

@@ -1,3 +1,5 @@
+"""API representation of plans, task groups, key tasks and indicators."""
+
 from rest_framework import serializers
 
 from plan.models import Indicator, KeyTask, Plan, TaskGroup

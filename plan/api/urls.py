@@ -1,3 +1,5 @@
+"""API routes of the plan's structure."""
+
 from rest_framework.routers import SimpleRouter
 
 from .views import IndicatorViewSet, KeyTaskViewSet, PlanViewSet, TaskGroupViewSet

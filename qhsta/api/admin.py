@@ -1,3 +1,5 @@
+"""Admin of API tokens."""
+
 from django.contrib import admin
 
 from .models import ApiToken

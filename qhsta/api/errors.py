@@ -16,8 +16,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from qhsta.conflicts import VersionConflict
 from qhsta.templatetags.portal import person
-from tasks.services import ReportConflict
 
 NON_FIELD = "non_field_errors"
 
@@ -92,7 +92,7 @@ def conflict_body(current) -> dict:
 
 def exception_handler(exc, context):
     """DRF's handler, then every answer rewritten into the one shape."""
-    if isinstance(exc, ReportConflict):
+    if isinstance(exc, VersionConflict):
         return Response(conflict_body(exc.current), status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
         errors = _django_validation(exc)

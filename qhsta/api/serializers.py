@@ -1,3 +1,5 @@
+"""API representation of token requests and tokens (the key shown once)."""
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 

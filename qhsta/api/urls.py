@@ -1,3 +1,5 @@
+"""API routes of the API's house: obtaining, listing and revoking tokens."""
+
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 

@@ -95,12 +95,14 @@ def user_scope(user, action: Action) -> UserScope:
 
 def _load_scopes(user) -> dict[Action, UserScope]:
     """All of a user's scopes from guardian's object permissions on organisations: one query."""
-    from orgs.models import OrganizationUserObjectPermission
+    from .registry import organization_model, permission_model
 
-    rows = OrganizationUserObjectPermission.objects.filter(
+    tree_app = organization_model()._meta.app_label
+    UserObjectPermission = permission_model()
+    rows = UserObjectPermission.objects.filter(
         user=user,
         content_object__is_active=True,
-        permission__content_type__app_label="orgs",
+        permission__content_type__app_label=tree_app,
         permission__codename__in=ACTION_PERMISSION.values(),
     ).values_list("permission__codename", "content_object__path")
     granted: dict[str, list[str]] = {codename: [] for codename in ACTION_PERMISSION.values()}

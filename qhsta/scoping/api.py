@@ -5,6 +5,7 @@ from rest_framework import viewsets
 
 from . import Action
 from .permissions import ScopedPermission
+from .registry import log_access
 
 
 class ScopedViewSetMixin:
@@ -43,9 +44,7 @@ class ScopedViewSetMixin:
         model = self.queryset.model
         hidden = model._default_manager.filter(**{self.lookup_field: lookup}).first()
         if hidden is not None:
-            from orgs.audit import access_log
-
-            access_log(
+            log_access(
                 "denied_read", request=self.request, obj=hidden, detail=str(self.read_action)
             )
 

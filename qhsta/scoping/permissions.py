@@ -5,6 +5,7 @@ from rest_framework import permissions
 from rest_framework.exceptions import PermissionDenied
 
 from . import user_can
+from .registry import log_access
 
 
 class ScopedPermission(permissions.BasePermission):
@@ -25,7 +26,5 @@ class ScopedPermission(permissions.BasePermission):
             return True
         if user_can(request.user, view.write_action, obj):
             return True
-        from orgs.audit import access_log
-
-        access_log("denied_write", request=request, obj=obj, detail=str(view.write_action))
+        log_access("denied_write", request=request, obj=obj, detail=str(view.write_action))
         raise PermissionDenied(self.message)

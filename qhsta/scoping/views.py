@@ -6,15 +6,14 @@ from django.utils.translation import gettext as _
 
 from . import Action
 from .pagination import IdsFirstPaginator
+from .registry import log_access
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 def refuse(request, message: str, *, obj=None, detail: str = ""):
     """Log a refused change (user, time, object) and raise the 403 that tells the user why."""
-    from orgs.audit import access_log
-
-    access_log("denied_write", request=request, obj=obj, detail=(detail or message)[:300])
+    log_access("denied_write", request=request, obj=obj, detail=(detail or message)[:300])
     error = PermissionDenied(message)
     error.access_logged = True
     raise error
@@ -98,6 +97,4 @@ class ScopedViewMixin:
             hidden = SingleObjectMixin.get_object(self, self.dangerously_get_queryset())
         except Http404:
             return
-        from orgs.audit import access_log
-
-        access_log("denied_read", request=self.request, obj=hidden, detail=str(self.read_action))
+        log_access("denied_read", request=self.request, obj=hidden, detail=str(self.read_action))

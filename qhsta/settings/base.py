@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "sciencepop",
     "thinktank",
     "dashboard",
+    "ops",
 ]
 
 MIDDLEWARE = [
@@ -74,7 +75,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "qhsta.context_processors.navigation",
+                "orgs.context_processors.navigation",
             ],
         },
     },

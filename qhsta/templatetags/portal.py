@@ -1,3 +1,5 @@
+"""Template filters shared by every page: numbers as the portal writes them, a person's name."""
+
 from decimal import Decimal
 
 from django import template

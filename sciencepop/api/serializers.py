@@ -1,3 +1,5 @@
+"""API representation of literacy surveys, venues, science bases and events."""
+
 from rest_framework import serializers
 
 from ..models import LiteracySurvey, ScienceBase, ScienceEvent, Venue

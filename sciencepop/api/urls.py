@@ -1,3 +1,5 @@
+"""API routes of the science-popularisation registers."""
+
 from rest_framework.routers import SimpleRouter
 
 from .views import LiteracySurveyViewSet, ScienceBaseViewSet, ScienceEventViewSet, VenueViewSet

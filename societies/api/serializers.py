@@ -1,3 +1,5 @@
+"""API representation of societies, their councils and council share, evaluations, conferences and journals."""
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers

@@ -1,3 +1,5 @@
+"""API routes of the learned societies."""
+
 from rest_framework.routers import SimpleRouter
 
 from .views import (

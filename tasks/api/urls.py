@@ -1,3 +1,5 @@
+"""API routes of the plan's execution: periods, work items, assignments, reports, values, rollups."""
+
 from rest_framework.routers import SimpleRouter
 
 from .views import (

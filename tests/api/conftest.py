@@ -40,9 +40,9 @@ def token_client():
 def demo_reports(demo):
     """The demo's work items and reports (every state), the literacy survey register's values
     and the rollups computed."""
-    from qhsta.demo_reports import demo_reports_load
     from sciencepop.demo import demo_load as literacy_surveys_load
-    from tasks.rollups import rollup_all
+    from tasks.demo import demo_reports_load
+    from tasks.rollups.outbox import rollup_all
 
     demo_reports_load()
     literacy_surveys_load()  # the register that feeds the prefectures' literacy values

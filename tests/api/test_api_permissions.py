@@ -9,7 +9,7 @@ from qhsta.api.services import token_issue
 from qhsta.scoping import Action, user_can
 from tasks import services
 from tasks.models import IndicatorRollup, IndicatorValue, ProgressRollup
-from tasks.rollups import rollup_all
+from tasks.rollups.outbox import rollup_all
 from tests.world import EXPECTED_VISIBLE
 
 pytestmark = pytest.mark.django_db

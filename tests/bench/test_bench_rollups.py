@@ -10,7 +10,7 @@ from django.db.models import Count
 from bench.generate import ROLLUP_GROUPS, ROLLUP_KEY_TASKS, ROLLUP_WORK_ITEMS, Config, generate
 from plan.models import Indicator, KeyTask, Plan
 from tasks.models import Assignment, IndicatorValue, ProgressReport, ProgressRollup, WorkItem
-from tasks.rollups import rollup_full
+from tasks.rollups.compute import rollup_full
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +53,7 @@ def test_every_stored_figure_equals_the_hand_written_sql():
     """What rollup_full stores for each level, organisation subtree and indicator equals one
     independent SQL statement computing the same figures (the bench's same-figures baseline)."""
     from bench.rollups import same_figures_as_stored
-    from tasks.rollups import settings_for
+    from tasks.rollups.compute import settings_for
 
     generate(Config.small(2000, layout="rollups"))
     plan = Plan.objects.get(pk=1)

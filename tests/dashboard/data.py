@@ -5,9 +5,9 @@ from decimal import Decimal
 
 from orgs.models import Organization
 from plan.models import Indicator, Plan
-from qhsta.demo_reports import demo_reports_load
+from tasks.demo import demo_reports_load
 from tasks.models import IndicatorValue, ReportingPeriod
-from tasks.rollups import rollup_full
+from tasks.rollups.compute import rollup_full
 
 # (people with basic science literacy, people surveyed) of each prefecture's fourth-quarter survey
 SURVEY = {

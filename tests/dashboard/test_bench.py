@@ -46,7 +46,7 @@ def test_the_dashboard_on_the_bench_data_set_runs_the_same_queries_at_two_sizes(
     from bench.dashboard import PLAN_CODE
     from bench.generate import Config, designated_users, generate
     from plan.models import Plan
-    from tasks.rollups import rollup_full
+    from tasks.rollups.compute import rollup_full
 
     counts = []
     for reports in (800, 4000):

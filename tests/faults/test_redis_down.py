@@ -26,7 +26,7 @@ from tasks.models import (
     RollupRequest,
     WorkItem,
 )
-from tasks.rollups import rollup_full
+from tasks.rollups.compute import rollup_full
 from tests.celery_worker import _stop, database_url_for_worker
 from tests.tasks.test_rollup_worker import publishing_to
 from tests.tasks.test_rollups import snapshot

@@ -10,7 +10,7 @@ Redis (a queue of the test's own) and the test database: PostgreSQL only.
 import time
 
 from tasks.models import ProgressRollup
-from tasks.rollups import rollup_full
+from tasks.rollups.compute import rollup_full
 from tests.celery_worker import _stop
 from tests.tasks.test_rollups import approve, row, snapshot
 

@@ -20,7 +20,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from qhsta.backup import MANIFEST
+from ops.backup import MANIFEST
 from tasks import services
 from tasks.models import Evidence, ProgressReport
 

@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from qhsta.sheets import ImportRejected
 from sciencepop import importers
 from sciencepop.models import LiteracySurvey, Venue
-from tasks.feeds import feed_period
 from tasks.models import IndicatorRollup
+from tasks.rollups.feeds import feed_period
 
 
 def sheet(rows, title_row=False) -> SimpleUploadedFile:

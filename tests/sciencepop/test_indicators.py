@@ -9,8 +9,8 @@ from django.core.management import call_command
 
 from plan.models import Indicator
 from sciencepop import services
-from tasks.feeds import feed_period
 from tasks.models import IndicatorRollup, IndicatorValue
+from tasks.rollups.feeds import feed_period
 
 
 def province_value(indicator, period):

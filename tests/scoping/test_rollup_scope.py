@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 
 from qhsta.scoping import Action
 from tasks.models import IndicatorRollup, IndicatorValue, ProgressRollup
-from tasks.rollups import rollup_full
+from tasks.rollups.compute import rollup_full
 
 
 def test_a_prefecture_sees_its_own_figures_and_the_plans_not_another_prefectures(reporting):

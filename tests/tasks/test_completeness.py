@@ -159,7 +159,7 @@ def test_a_target_reached_without_full_coverage_is_provisional(
     plan, periods = rolled
     q4 = periods[(2025, 4)]
     literacy = Indicator.objects.get(plan=plan, code="science-literacy-rate")
-    from tasks.feeds import indicator_feed
+    from tasks.rollups.feeds import indicator_feed
 
     with django_capture_on_commit_callbacks(execute=True):
         for code in ("xining", "haixi"):

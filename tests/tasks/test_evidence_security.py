@@ -1,4 +1,4 @@
-"""Evidence uploads, one test per attack of the security review (README, "Security review"):
+"""Evidence uploads, one test per attack of the security review (docs/security.md):
 the type is judged by the content, not the name or the browser's claim; the size limit holds
 to the byte; nothing uploaded can run (stored under a random name with the sniffed extension,
 outside the web root, not executable, sent only as an attachment with nosniff and a sandboxing

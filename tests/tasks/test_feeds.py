@@ -8,9 +8,10 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from orgs.models import Organization
-from tasks.feeds import feed_period, indicator_feed, indicator_feed_clear
 from tasks.models import IndicatorRollup, IndicatorValue, ReportingPeriod, RollupRequest
-from tasks.rollups import rollup_full, rollup_relay
+from tasks.rollups.compute import rollup_full
+from tasks.rollups.feeds import feed_period, indicator_feed, indicator_feed_clear
+from tasks.rollups.outbox import rollup_relay
 from tasks.services import periods_generate
 
 

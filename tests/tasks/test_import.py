@@ -11,8 +11,8 @@ from django.utils import translation
 from django.utils.html import escape
 
 from orgs.services import membership_grant
-from tasks import importers
 from tasks.models import Assignment, WorkItem
+from tasks.workitems import importers
 
 HEADER = [
     "重点任务编号",

@@ -11,7 +11,7 @@ from django.test import Client
 
 from tasks import services
 from tasks.models import ProgressReport, ReminderLog, ReportingPeriod
-from tasks.reminders import reminders_due, reminders_send
+from tasks.reporting.reminders import reminders_due, reminders_send
 
 TODAY = dt.date(2025, 12, 4)  # every 2025 quarter but Q4 (deadline 2026-01-15) has passed
 NOON = "2025-12-04 12:00+08:00"

@@ -12,7 +12,7 @@ from plan.models import KeyTask
 from tasks import services
 from tasks.jobs import send_report_reminders
 from tasks.models import Assignment, ReminderLog, ReportingPeriod, WorkItem
-from tasks.reminders import (
+from tasks.reporting.reminders import (
     ReminderDeliveryError,
     reminder_message,
     reminders_due,

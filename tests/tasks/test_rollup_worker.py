@@ -17,7 +17,8 @@ from django.contrib.auth import get_user_model
 
 from tasks import jobs
 from tasks.models import IndicatorRollup, ProgressReport, ProgressRollup, RollupRequest
-from tasks.rollups import rollup_full, rollup_relay
+from tasks.rollups.compute import rollup_full
+from tasks.rollups.outbox import rollup_relay
 from tasks.services import report_approve
 
 from .test_rollups import approve, make_indicator, row, snapshot

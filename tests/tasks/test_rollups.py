@@ -18,7 +18,7 @@ from tasks.models import (
     RollupSettings,
     WorkItem,
 )
-from tasks.rollups import later_periods, rollup_chain, rollup_full, rollup_mark_stale
+from tasks.rollups.compute import later_periods, rollup_chain, rollup_full, rollup_mark_stale
 
 D = Decimal
 
@@ -428,7 +428,7 @@ def test_unchanged_rows_are_not_rewritten(rollup_world):
 def test_a_run_that_started_earlier_never_puts_older_figures_back(rollup_world):
     """Two jobs for one chain: the one that started first but finishes last (a slow worker, a
     lock) must not overwrite the figures of the job that started after the approval."""
-    from tasks.rollups import _assignment_level, _Run
+    from tasks.rollups.compute import _assignment_level, _Run
 
     orgs, periods, task, w1, _w2, a = rollup_world
     q2 = periods[2]

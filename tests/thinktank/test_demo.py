@@ -2,8 +2,8 @@
 
 from sciencepop.demo import demo_load as sciencepop_demo
 from sciencepop.models import LiteracySurvey
-from tasks.feeds import feed_period
 from tasks.models import IndicatorRollup
+from tasks.rollups.feeds import feed_period
 from thinktank.demo import demo_load as thinktank_demo
 from thinktank.models import ResearchResult, ResearchTopic, Suggestion
 

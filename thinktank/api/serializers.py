@@ -1,3 +1,5 @@
+"""API representation of the think tank's experts, topics, calls, reviews, results and suggestions, and their moves."""
+
 from rest_framework import serializers
 
 from sciencepop.api.base import OrganizationCodeField

@@ -1,3 +1,5 @@
+"""API routes of the think tank."""
+
 from rest_framework.routers import SimpleRouter
 
 from .views import (

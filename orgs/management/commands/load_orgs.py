@@ -1,3 +1,5 @@
+"""`manage.py load_orgs`: the reference organisation tree (the provincial STA and the eight prefecture STAs), creating only what is missing."""
+
 from pathlib import Path
 
 import yaml

@@ -1,3 +1,5 @@
+"""`manage.py load_plan`: check a plan data file whole, then load it in one transaction, creating only what is missing."""
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 

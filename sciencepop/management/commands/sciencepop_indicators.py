@@ -1,3 +1,5 @@
+"""`manage.py sciencepop_indicators`: creates the portal-defined county venue coverage indicator in each plan."""
+
 from django.core.management.base import BaseCommand
 
 from plan.models import Plan
