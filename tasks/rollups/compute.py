@@ -696,7 +696,7 @@ def _indicator_level(run: _Run, indicator_ids, *, depth=None, org_id=None) -> No
                    l.numerator AS num, l.denominator AS den, l.value_period, l.correction_id,
                    {false} AS c_stale, cr.created_at AS c_stale_since, NULL AS c_missing,
                    CASE WHEN l.value_period <> %(period)s THEN 1 ELSE 0 END AS carried,
-                   CASE WHEN l.value_period <> %(period)s THEN l.value_end END AS carried_end,
+                   CASE WHEN l.value_period <> %(period)s THEN CAST(l.value_end AS text) END AS carried_end,
                    CASE WHEN l.value_period <> %(period)s THEN l.value_period END AS carried_from
             FROM leaf l LEFT JOIN tasks_progressreport cr ON cr.id = l.correction_id
             UNION ALL
