@@ -390,7 +390,13 @@ def rollup_worker(args) -> int:
     db.setup_django(db.database_url(), schema)
 
     from .generate import Config
-    from .rollups import explain_slowest, measure_approval, measure_full, peak_memory
+    from .rollups import (
+        explain_slowest,
+        measure_approval,
+        measure_completeness,
+        measure_full,
+        peak_memory,
+    )
 
     config = Config(reports=size, orgs=args.orgs, users=args.users, layout="rollups")
     generation = _generated(args, config)
@@ -404,6 +410,8 @@ def rollup_worker(args) -> int:
     )
     print("  approvals and chain recomputes ...", flush=True)
     approval = measure_approval(iterations=args.approvals)
+    print("  what completeness costs: a period opened, the tree changed ...", flush=True)
+    completeness = measure_completeness()
     print("  peak memory of a worker running the full recompute ...", flush=True)
     memory = peak_memory(size, [f"--rollup-periods={args.rollup_periods}"])
     plans = ""
@@ -417,6 +425,7 @@ def rollup_worker(args) -> int:
         "generation": generation,
         "full": full,
         "approval": approval,
+        "completeness": completeness,
         "memory": memory,
         "measure_seconds": round(time.perf_counter() - step, 1),
         "plans": plans,

@@ -509,6 +509,36 @@ def measure_approval(iterations: int = 20, warmup: int = 3) -> dict:
     }
 
 
+def measure_completeness(repeats: int = 3) -> dict:
+    """What keeping every period complete costs (tasks.rollup_triggers): a period opened — its
+    rows computed from nothing (every row written), median of `repeats` — and a change of the
+    organisation tree, which queues a full recompute of every period of every plan: run here
+    once, serially, as one worker would take the jobs (tasks.rollups.outbox.rollup_all does
+    the same work)."""
+    from tasks.models import IndicatorRollup, ProgressRollup, ReportingPeriod
+    from tasks.rollups.compute import rollup_full
+    from tasks.rollups.outbox import rollup_all
+
+    plan, periods = plan_and_periods()
+    period = periods[-1]
+    opened = []
+    for _ in range(repeats):
+        ProgressRollup.objects.filter(period=period).delete()
+        IndicatorRollup.objects.filter(period=period).delete()
+        started = time.perf_counter()
+        rollup_full(plan, period)
+        opened.append(time.perf_counter() - started)
+    started = time.perf_counter()
+    count = rollup_all()
+    tree = time.perf_counter() - started
+    return {
+        "period_opened": _figures(opened),
+        "tree_change_seconds": round(tree, 1),
+        "tree_change_periods": count,
+        "plans": ReportingPeriod.objects.values("plan").distinct().count(),
+    }
+
+
 def peak_memory(size: int, passed: list[str]) -> dict:
     """Run the full recompute in a fresh worker process; its peak RSS before and after."""
     completed = subprocess.run(  # noqa: S603
