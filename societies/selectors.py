@@ -13,7 +13,10 @@ from qhsta.scoping import Action
 from .choices import QUALIFYING, STANDING, CouncilPosition
 from .models import CouncilMember, CouncilTerm, EvaluationResult, EvaluationRound, Society
 
-COUNCIL_SHARE = "society-council-share"  # the plan indicator the councils feed (task 14)
+# The plan indicators the councils feed (task 14): the councils' share, and the standing
+# councils' share, which is part of the same target (both must reach two thirds).
+COUNCIL_SHARE = "society-council-share"
+STANDING_COUNCIL_SHARE = "society-standing-council-share"
 DEFAULT_TARGET = Decimal("66.7")
 HUNDRED = Decimal(100)
 
@@ -35,11 +38,66 @@ class CouncilCount:
     def standing_share(self) -> Decimal | None:
         return _share(self.standing_qualifying, self.standing_total)
 
+    def council_reaches(self, target: Decimal) -> bool | None:
+        """Whether the council's share reaches `target` (None: no member recorded)."""
+        return share_reaches(self.qualifying, self.total, target)
+
+    def standing_reaches(self, target: Decimal) -> bool | None:
+        """Whether the standing council's share reaches `target` (None: nobody on it)."""
+        return share_reaches(self.standing_qualifying, self.standing_total, target)
+
+    def met(self, target: Decimal) -> bool:
+        """Task 14's rule: met only when both the council and the standing council reach the
+        target; a body without members is not met."""
+        return bool(self.council_reaches(target) and self.standing_reaches(target))
+
+    def bodies(self, target: Decimal) -> list["CouncilBody"]:
+        """The council and the standing council, each with its share against `target`."""
+        return [
+            CouncilBody(
+                COUNCIL, self.share, self.qualifying, self.total, self.council_reaches(target)
+            ),
+            CouncilBody(
+                STANDING_COUNCIL,
+                self.standing_share,
+                self.standing_qualifying,
+                self.standing_total,
+                self.standing_reaches(target),
+            ),
+        ]
+
+
+COUNCIL, STANDING_COUNCIL = "council", "standing"
+
+
+@dataclass(frozen=True)
+class CouncilBody:
+    """One of the two bodies task 14 counts (理事会 or 常务理事会), its share and verdict."""
+
+    key: str  # COUNCIL or STANDING_COUNCIL
+    share: Decimal | None
+    qualifying: int
+    total: int
+    reaches: bool | None  # None: nobody on it
+
+    @property
+    def below(self) -> bool:
+        return self.reaches is False
+
 
 def _share(part: int, whole: int) -> Decimal | None:
     if not whole:
         return None
     return (HUNDRED * part / whole).quantize(Decimal("0.1"))
+
+
+def share_reaches(part: int, whole: int, target: Decimal) -> bool | None:
+    """Whether part/whole, in %, reaches `target`: compared exactly, never after rounding, like
+    the dashboard compares the stored figure (6 of 9 is 66.67 %, short of a 66.7 % target);
+    None when there is nobody to count."""
+    if not whole:
+        return None
+    return HUNDRED * part >= Decimal(target) * whole
 
 
 def terms_in_office(society_ids, day: dt.date) -> dict[int, CouncilTerm]:
@@ -102,8 +160,26 @@ class SocietyRow:
     term: CouncilTerm | None
     counts: CouncilCount
     overdue: bool
-    below: bool
+    bodies: list[CouncilBody]  # the council and the standing council against the target
     result: EvaluationResult | None = None
+
+    @property
+    def council_below(self) -> bool:
+        return self.bodies[0].below
+
+    @property
+    def standing_below(self) -> bool:
+        return self.bodies[1].below
+
+    @property
+    def below(self) -> bool:
+        """Below the target on either body (task 14 counts both)."""
+        return any(b.below for b in self.bodies)
+
+    @property
+    def met(self) -> bool:
+        """Both bodies reach the target."""
+        return all(b.reaches for b in self.bodies)
 
 
 @dataclass
@@ -115,7 +191,18 @@ class SocietyOverview:
 
     @property
     def below(self) -> list[SocietyRow]:
+        """The societies below the target on the council, the standing council or both."""
         return [r for r in self.rows if r.below]
+
+    @property
+    def bodies(self) -> list[CouncilBody]:
+        """Both bodies across the societies (members summed, never shares averaged)."""
+        return self.totals.bodies(self.target)
+
+    @property
+    def met(self) -> bool:
+        """The target across the societies: both shares reach it."""
+        return self.totals.met(self.target)
 
     @property
     def overdue(self) -> list[SocietyRow]:
@@ -155,14 +242,13 @@ def society_overview(queryset, *, day: dt.date | None = None) -> SocietyOverview
     for society in societies:
         count = counts.get(society.pk, CouncilCount())
         term = terms.get(society.pk)
-        share = count.share
         rows.append(
             SocietyRow(
                 society=society,
                 term=term,
                 counts=count,
                 overdue=term is not None and term.ends_on < day,
-                below=share is not None and share < target,
+                bodies=count.bodies(target),
                 result=latest.get(society.pk),
             )
         )

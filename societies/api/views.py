@@ -97,6 +97,9 @@ class SocietyViewSet(
             "standing_qualifying": totals.standing_qualifying,
             "standing_members": totals.standing_total,
             "standing_share": totals.standing_share,
+            "council_met": bool(overview.bodies[0].reaches),
+            "standing_met": bool(overview.bodies[1].reaches),
+            "target_met": overview.met,
             "societies": len(overview.rows),
             "below_target": [
                 {"code": r.society.organization.code, **council_figure(r)} for r in overview.below
