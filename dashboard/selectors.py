@@ -37,7 +37,14 @@ from tasks.models import (
     WorkItem,
 )
 
-from .paths import Thresholds, expected_value, path_status, path_years
+from .paths import (
+    Thresholds,
+    combined_status,
+    expected_value,
+    path_status,
+    path_years,
+    target_status,
+)
 
 # Empty id lists are written `ids or [0]` (no row has id 0): Django skips the query for an empty
 # list, and the dashboard should run the same queries whatever the data.
@@ -160,9 +167,17 @@ class Card:
     indicator: Indicator
     row: IndicatorRollup | None
     expected: Decimal | None
-    status: str
+    status: str  # the verdict on the target: with parts, met only when every part is
     shortfall: Decimal | None
     years: list  # [(year, expected, actual, period)]
+    own_status: str = ""  # the indicator's own figure against its target
+    own_shortfall: Decimal | None = None
+    parts: list = field(default_factory=list)  # the cards of its parts (task 14's bodies)
+
+    @property
+    def figures(self) -> list["Card"]:
+        """The figures the verdict rests on: the indicator's own, then its parts'."""
+        return [self, *self.parts]
 
 
 @dataclass
@@ -212,9 +227,38 @@ def _indicators(user, plan) -> list[Indicator]:
     return (headline or indicators)[:INDICATORS_SHOWN]
 
 
+def with_parts(user, indicators) -> list[Indicator]:
+    """The indicators and, after them, the parts of theirs not among them (one query)."""
+    known = {i.pk for i in indicators}
+    parts = (
+        Indicator.objects.restrict(user, Action.VIEW)
+        .filter(part_of__in=list(known) or [0])
+        .exclude(pk__in=list(known) or [0])
+        .order_by("code")
+    )
+    return [*indicators, *parts]
+
+
 def indicator_cards(*, indicators, rows, periods, period, thresholds) -> list[Card]:
     """Each indicator's value for `period` against its path, and its path by year (the value
-    of each year's last period with a stored figure, up to `period`)."""
+    of each year's last period with a stored figure, up to `period`). An indicator among them
+    whose whole is among them too is not a card of its own but a part of its whole's card,
+    whose verdict is met only when every part's is (see paths.combined_status)."""
+    cards = _cards(indicators, rows, periods, period, thresholds)
+    shown = []
+    for card in cards:
+        if card.indicator.part_of_id in {c.indicator.pk for c in cards}:
+            continue
+        card.parts = [c for c in cards if c.indicator.part_of_id == card.indicator.pk]
+        if card.parts:
+            card.status, card.shortfall = combined_status(
+                (c.own_status, c.own_shortfall) for c in card.figures
+            )
+        shown.append(card)
+    return shown
+
+
+def _cards(indicators, rows, periods, period, thresholds) -> list[Card]:
     by_period = {p.pk: p for p in periods}
     plan = period.plan
     cards = []
@@ -246,6 +290,8 @@ def indicator_cards(*, indicators, rows, periods, period, thresholds) -> list[Ca
                 status=status,
                 shortfall=shortfall,
                 years=years,
+                own_status=status,
+                own_shortfall=shortfall,
             )
         )
     return cards
@@ -274,7 +320,7 @@ def dashboard(*, user, subject: Subject, period: ReportingPeriod, periods) -> di
     }
     plan_row = mine.get((RollupLevel.PLAN, plan.pk))
 
-    indicators = _indicators(user, plan)
+    indicators = with_parts(user, _indicators(user, plan))
     irows = list(
         IndicatorRollup.objects.restrict(user, Action.VIEW)
         .filter(indicator__in=[i.pk for i in indicators] or [0])
@@ -431,7 +477,9 @@ def task_detail(*, user, subject: Subject, period, task: KeyTask, periods) -> di
     )
     mine = {(r.level, r.subject_id): r for r in rows if r.org_key == subject.key}
     by_unit = {r.org_key: r for r in rows if r.org_key != subject.key}
-    indicators = list(Indicator.objects.restrict(user, Action.VIEW).filter(key_task=task))
+    indicators = with_parts(
+        user, list(Indicator.objects.restrict(user, Action.VIEW).filter(key_task=task))
+    )
     irows = list(
         IndicatorRollup.objects.restrict(user, Action.VIEW)
         .filter(indicator__in=[i.pk for i in indicators], org_key=subject.key)
@@ -545,26 +593,39 @@ def indicator_detail(*, user, subject: Subject, period, indicator: Indicator, pe
     """An indicator for the subject: every period's value against the path, the organisations
     compared, and those that have not reported it."""
     units = compared_units(user=user, subject=subject)
+    indicators = with_parts(user, [indicator])
+    parts = indicators[1:]
     rows = list(
         IndicatorRollup.objects.restrict(user, Action.VIEW)
-        .filter(indicator=indicator)
+        .filter(indicator__in=[i.pk for i in indicators])
         .filter(
             Q(org_key=subject.key, period__plan=subject.plan, period__ends_on__lte=period.ends_on)
-            | Q(org_key__in=[u.pk for u in units], period=period)
+            | Q(org_key__in=[u.pk for u in units], period=period, indicator=indicator)
         )
         .defer("explanation")
     )
     mine = [r for r in rows if r.org_key == subject.key]
     thresholds = Thresholds.of(getattr(subject.plan, "path_settings", None))
     card = indicator_cards(
-        indicators=[indicator], rows=mine, periods=periods, period=period, thresholds=thresholds
+        indicators=indicators, rows=mine, periods=periods, period=period, thresholds=thresholds
     )[0]
     by_period = {p.pk: p for p in periods}
+    of_part = {(r.indicator_id, r.period_id): r for r in mine if r.indicator_id != indicator.pk}
     history = []
-    for r in sorted(mine, key=lambda r: by_period[r.period_id].ends_on):
+    for r in sorted(
+        (r for r in mine if r.indicator_id == indicator.pk),
+        key=lambda r: by_period[r.period_id].ends_on,
+    ):
         p = by_period[r.period_id]
-        status, shortfall = path_status(indicator, r.value, p.ends_on, thresholds)
-        history.append((p, r, expected_value(indicator, p.ends_on), status, shortfall))
+        part_rows = [(part, of_part.get((part.pk, p.pk))) for part in parts]
+        status, shortfall = target_status(
+            indicator,
+            r.value,
+            p.ends_on,
+            thresholds,
+            [(part, row.value if row else None) for part, row in part_rows],
+        )
+        history.append((p, r, expected_value(indicator, p.ends_on), status, shortfall, part_rows))
     current = card.row
     missing = (
         organizations_named(user=user, codes=list(current.missing)[:MISSING_SHOWN])
