@@ -205,3 +205,12 @@ def test_the_indicator_page_and_export_show_both_shares(year2025, login, plan14)
     assert by_code[COUNCIL][9] != "已达到目标"  # the verdict on both bodies
     assert by_code[STANDING_COUNCIL][-1] == COUNCIL  # part of the council share
     assert round(by_code[STANDING_COUNCIL][8], 2) == 64.58
+
+
+def test_the_indicator_resource_names_the_whole_a_part_belongs_to(plan14, login, demo):
+    council = Indicator.objects.get(plan=plan14, code=COUNCIL)
+    client = login("leader")
+    part = client.get(f"/api/v1/indicators/?code={STANDING_COUNCIL}").json()["results"][0]
+    assert (part["part_of"], part["part_label"]) == (council.pk, "常务理事会")
+    whole = client.get(f"/api/v1/indicators/{council.pk}/").json()
+    assert (whole["part_of"], whole["part_label"]) == (None, "理事会")
