@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -217,14 +218,23 @@ def _groups(tasks) -> list[TaskGroup]:
 
 
 def _indicators(user, plan) -> list[Indicator]:
-    """The headline indicators; the plan's first ones when it marks none."""
-    indicators = list(
+    """The headline indicators (the plan's first ones when it marks none), each followed by its
+    parts (task 14's standing councils after the councils); one query: an indicator sorts by
+    its whole's flag and code, so its parts come right after it."""
+    rows = list(
         Indicator.objects.restrict(user, Action.VIEW)
         .filter(plan=plan)
-        .order_by("-is_headline", "code")[: INDICATORS_SHOWN + 1]
+        .order_by(
+            Coalesce("part_of__is_headline", "is_headline").desc(),
+            Coalesce("part_of__code", "code"),
+            F("part_of").asc(nulls_first=True),
+            "code",
+        )[: 2 * INDICATORS_SHOWN + 1]
     )
-    headline = [i for i in indicators if i.is_headline]
-    return (headline or indicators)[:INDICATORS_SHOWN]
+    wholes = [i for i in rows if i.part_of_id is None]
+    headline = [i for i in wholes if i.is_headline]
+    shown = {i.pk for i in (headline or wholes)[:INDICATORS_SHOWN]}
+    return [i for i in rows if i.pk in shown or i.part_of_id in shown]
 
 
 def with_parts(user, indicators) -> list[Indicator]:
@@ -320,7 +330,7 @@ def dashboard(*, user, subject: Subject, period: ReportingPeriod, periods) -> di
     }
     plan_row = mine.get((RollupLevel.PLAN, plan.pk))
 
-    indicators = with_parts(user, _indicators(user, plan))
+    indicators = _indicators(user, plan)
     irows = list(
         IndicatorRollup.objects.restrict(user, Action.VIEW)
         .filter(indicator__in=[i.pk for i in indicators] or [0])
