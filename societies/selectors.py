@@ -46,23 +46,29 @@ class CouncilCount:
         """Whether the standing council's share reaches `target` (None: nobody on it)."""
         return share_reaches(self.standing_qualifying, self.standing_total, target)
 
-    def met(self, target: Decimal) -> bool:
-        """Task 14's rule: met only when both the council and the standing council reach the
-        target; a body without members is not met."""
-        return bool(self.council_reaches(target) and self.standing_reaches(target))
+    def met(self, targets: "CouncilTargets") -> bool:
+        """Task 14's rule: met only when both the council and the standing council reach their
+        targets; a body without members is not met."""
+        return all(body.reaches for body in self.bodies(targets))
 
-    def bodies(self, target: Decimal) -> list["CouncilBody"]:
-        """The council and the standing council, each with its share against `target`."""
+    def bodies(self, targets: "CouncilTargets") -> list["CouncilBody"]:
+        """The council and the standing council, each with its share against its target."""
         return [
             CouncilBody(
-                COUNCIL, self.share, self.qualifying, self.total, self.council_reaches(target)
+                COUNCIL,
+                self.share,
+                self.qualifying,
+                self.total,
+                targets.council,
+                self.council_reaches(targets.council),
             ),
             CouncilBody(
                 STANDING_COUNCIL,
                 self.standing_share,
                 self.standing_qualifying,
                 self.standing_total,
-                self.standing_reaches(target),
+                targets.standing,
+                self.standing_reaches(targets.standing),
             ),
         ]
 
@@ -78,6 +84,7 @@ class CouncilBody:
     share: Decimal | None
     qualifying: int
     total: int
+    target: Decimal
     reaches: bool | None  # None: nobody on it
 
     @property
@@ -142,16 +149,40 @@ def council_counts(society_ids, day: dt.date) -> dict[int, CouncilCount]:
     return counts
 
 
-def council_share_target(society: Society | None = None) -> Decimal:
-    """The plan's target for the council share (66.7 % in the 14th plan)."""
+@dataclass(frozen=True)
+class CouncilTargets:
+    """The plan's targets for the councils' and the standing councils' share."""
+
+    council: Decimal = DEFAULT_TARGET
+    standing: Decimal = DEFAULT_TARGET
+
+
+def council_targets(society: Society | None = None) -> CouncilTargets:
+    """The targets of the plan's two council indicators (66.7 % each in the 14th plan); a plan
+    without the standing councils' indicator holds them to the councils' target."""
     plans = Plan.objects.all()
     if society is not None:
         from qhsta.scoping import ancestor_paths
 
         plans = plans.filter(organization__path__in=ancestor_paths(society.organization.path))
     plan = plans.current()
-    indicator = Indicator.objects.filter(plan=plan, code=COUNCIL_SHARE).first() if plan else None
-    return indicator.target.quantize(Decimal("0.1")) if indicator is not None else DEFAULT_TARGET
+    found = (
+        {
+            code: target.quantize(Decimal("0.1"))
+            for code, target in Indicator.objects.filter(
+                plan=plan, code__in=[COUNCIL_SHARE, STANDING_COUNCIL_SHARE]
+            ).values_list("code", "target")
+        }
+        if plan
+        else {}
+    )
+    council = found.get(COUNCIL_SHARE, DEFAULT_TARGET)
+    return CouncilTargets(council, found.get(STANDING_COUNCIL_SHARE, council))
+
+
+def council_share_target(society: Society | None = None) -> Decimal:
+    """The plan's target for the councils' share (66.7 % in the 14th plan)."""
+    return council_targets(society).council
 
 
 @dataclass
@@ -185,9 +216,14 @@ class SocietyRow:
 @dataclass
 class SocietyOverview:
     rows: list[SocietyRow]
-    target: Decimal
+    targets: CouncilTargets
     day: dt.date
     totals: CouncilCount = field(default_factory=CouncilCount)
+
+    @property
+    def target(self) -> Decimal:
+        """The councils' target (the standing councils' is in `targets`)."""
+        return self.targets.council
 
     @property
     def below(self) -> list[SocietyRow]:
@@ -197,12 +233,12 @@ class SocietyOverview:
     @property
     def bodies(self) -> list[CouncilBody]:
         """Both bodies across the societies (members summed, never shares averaged)."""
-        return self.totals.bodies(self.target)
+        return self.totals.bodies(self.targets)
 
     @property
     def met(self) -> bool:
         """The target across the societies: both shares reach it."""
-        return self.totals.met(self.target)
+        return self.totals.met(self.targets)
 
     @property
     def overdue(self) -> list[SocietyRow]:
@@ -237,7 +273,7 @@ def society_overview(queryset, *, day: dt.date | None = None) -> SocietyOverview
         known = latest.get(result.society_id)
         if known is None or known.round.year < result.round.year:
             latest[result.society_id] = result
-    target = council_share_target(societies[0]) if societies else DEFAULT_TARGET
+    targets = council_targets(societies[0]) if societies else CouncilTargets()
     rows, totals = [], CouncilCount()
     for society in societies:
         count = counts.get(society.pk, CouncilCount())
@@ -248,7 +284,7 @@ def society_overview(queryset, *, day: dt.date | None = None) -> SocietyOverview
                 term=term,
                 counts=count,
                 overdue=term is not None and term.ends_on < day,
-                bodies=count.bodies(target),
+                bodies=count.bodies(targets),
                 result=latest.get(society.pk),
             )
         )
@@ -256,7 +292,7 @@ def society_overview(queryset, *, day: dt.date | None = None) -> SocietyOverview
         totals.total += count.total
         totals.standing_qualifying += count.standing_qualifying
         totals.standing_total += count.standing_total
-    return SocietyOverview(rows=rows, target=target, day=day, totals=totals)
+    return SocietyOverview(rows=rows, targets=targets, day=day, totals=totals)
 
 
 def society_list(queryset, *, status: str = "", discipline: str = "", flag: str = ""):

@@ -96,6 +96,7 @@ class CouncilShareSerializer(serializers.Serializer):
 
     as_of = serializers.DateField()
     target = serializers.DecimalField(max_digits=5, decimal_places=1)
+    standing_target = serializers.DecimalField(max_digits=5, decimal_places=1)
     qualifying = serializers.IntegerField()
     members = serializers.IntegerField()
     share = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)

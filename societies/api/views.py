@@ -90,7 +90,8 @@ class SocietyViewSet(
         totals = overview.totals
         data = {
             "as_of": overview.day,
-            "target": overview.target,
+            "target": overview.targets.council,
+            "standing_target": overview.targets.standing,
             "qualifying": totals.qualifying,
             "members": totals.total,
             "share": totals.share,

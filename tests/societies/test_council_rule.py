@@ -214,3 +214,18 @@ def test_the_indicator_resource_names_the_whole_a_part_belongs_to(plan14, login,
     assert (part["part_of"], part["part_label"]) == (council.pk, "常务理事会")
     whole = client.get(f"/api/v1/indicators/{council.pk}/").json()
     assert (whole["part_of"], whole["part_label"]) == (None, "理事会")
+
+
+def test_each_body_is_held_to_its_own_indicator_target(year2025, login, plan14):
+    """An administrator may set the standing councils' target apart (here 60 %): the
+    societies' pages and API judge each body by its own indicator, as the dashboard does."""
+    Indicator.objects.filter(plan=plan14, code=STANDING_COUNCIL).update(target=Decimal(60))
+    client = login("leader")
+    body = client.get("/api/v1/societies/council-share/").json()
+    assert (body["target"], body["standing_target"]) == ("66.7", "60.0")
+    assert (body["council_met"], body["standing_met"], body["target_met"]) == (True, True, True)
+    assert [r["code"] for r in body["below_target"]] == ["soc-medical"]  # 9/17 is below 60 %
+    page = client.get("/societies/").content.decode()
+    assert "48人中31人;目标≥60%" in page and "164人中112人;目标≥66.7%" in page
+    html = card(client.get(f"/dashboard/?period={year2025.pk}").content.decode(), COUNCIL)
+    assert verdict(html) == "achieved"
