@@ -44,6 +44,11 @@ EXPORT_LIMIT = 20_000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def _ahead(shortfall):
+    """A gap with the dashboard's sign: ahead of the path positive."""
+    return None if shortfall is None else -shortfall
+
+
 def _n(value):
     return None if value is None else float(value)
 
@@ -143,24 +148,29 @@ def indicators_sheet(sheets, data):
             _("Against the path: ahead + / behind − (per cent of the planned change)"),
             _("Organisations reported"),
             _("Organisations expected"),
+            _("Part of"),
         ],
+        # an indicator's parts follow it; its status is the verdict on all of them (task 14:
+        # met only when the councils and the standing councils both reach the target)
         (
             [
-                c.indicator.code,
-                c.indicator.name,
-                c.indicator.unit,
-                _n(c.indicator.baseline),
-                c.indicator.baseline_year,
-                _n(c.indicator.target),
-                c.indicator.target_year,
-                _n(c.expected),
-                _n(c.row.value) if c.row else None,
-                str(PathStatus(c.status).label),
-                _n(-c.shortfall) if c.shortfall is not None else None,
-                c.row.reported if c.row else None,
-                c.row.expected if c.row else None,
+                f.indicator.code,
+                f.indicator.name,
+                f.indicator.unit,
+                _n(f.indicator.baseline),
+                f.indicator.baseline_year,
+                _n(f.indicator.target),
+                f.indicator.target_year,
+                _n(f.expected),
+                _n(f.row.value) if f.row else None,
+                str(PathStatus(f.status if f is c else f.own_status).label),
+                _n(_ahead(f.shortfall if f is c else f.own_shortfall)),
+                f.row.reported if f.row else None,
+                f.row.expected if f.row else None,
+                c.indicator.code if f is not c else "",
             ]
             for c in data["cards"]
+            for f in c.figures
         ),
     )
     sheets.sheet(
@@ -430,6 +440,7 @@ class ExportView(ScopedViewMixin, SubjectMixin, View):
             data = indicator_detail(
                 user=user, subject=subject, period=period, indicator=obj, periods=self.periods
             )
+            parts = data["card"].parts
             sheets.sheet(
                 _("Every period"),
                 [
@@ -439,6 +450,7 @@ class ExportView(ScopedViewMixin, SubjectMixin, View):
                     _("Status against the path"),
                     _("Organisations reported"),
                     _("Organisations expected"),
+                    *(f"{part.indicator.short_name} ({_('Actual')})" for part in parts),
                 ],
                 (
                     [
@@ -448,8 +460,9 @@ class ExportView(ScopedViewMixin, SubjectMixin, View):
                         str(PathStatus(status).label),
                         r.reported,
                         r.expected,
+                        *(_n(row.value) if row else None for _part, row in part_rows),
                     ]
-                    for p, r, expected, status, _shortfall in data["history"]
+                    for p, r, expected, status, _shortfall, part_rows in data["history"]
                 ),
             )
             sheets.sheet(

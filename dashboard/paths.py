@@ -95,6 +95,46 @@ def path_status(
     return status, shortfall.quantize(CENT)
 
 
+# Verdicts from the furthest from the target to the target reached.
+VERDICT_ORDER = [
+    PathStatus.OFF_TRACK,
+    PathStatus.AT_RISK,
+    PathStatus.ON_TRACK,
+    PathStatus.NO_PATH,
+    PathStatus.NO_DATA,
+    PathStatus.PROVISIONAL,
+    PathStatus.ACHIEVED,
+]
+
+
+def combined_status(verdicts) -> tuple[str, Decimal | None]:
+    """The verdict on a target measured by several figures, an indicator and its parts (task
+    14: the councils' share and the standing councils' share, both ≥ ⅔): reached only when
+    every figure reaches its own target, else the verdict of the figure furthest from it (the
+    larger shortfall of two alike). `verdicts` are (status, shortfall) pairs, as path_status
+    gives them."""
+    verdicts = list(verdicts)
+    return min(verdicts, key=lambda v: (VERDICT_ORDER.index(v[0]), -(v[1] or 0)))
+
+
+def target_status(
+    indicator, actual, on: dt.date, thresholds: Thresholds, parts=(), *, complete: bool = True
+) -> tuple[str, Decimal | None]:
+    """(status, shortfall) of an indicator whose parts have the values given as
+    [(part, actual)] or [(part, actual, complete)]: path_status of each figure (a target
+    reached without full coverage only provisional), combined (see combined_status)."""
+    own = path_status(indicator, actual, on, thresholds, complete=complete)
+    return combined_status(
+        [
+            own,
+            *(
+                path_status(p[0], p[1], on, thresholds, complete=p[2] if len(p) > 2 else True)
+                for p in parts
+            ),
+        ]
+    )
+
+
 def path_years(indicator, plan) -> list[int]:
     """The years the path is drawn over: from the baseline year (or the year before the plan)
     to the later of the target year and the plan's last year."""

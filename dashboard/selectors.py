@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from django.db.models import Exists, F, IntegerField, OuterRef, Q
 from django.db.models.fields.json import KT
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -39,7 +39,14 @@ from tasks.models import (
     WorkItem,
 )
 
-from .paths import Thresholds, expected_value, path_status, path_years
+from .paths import (
+    Thresholds,
+    combined_status,
+    expected_value,
+    path_status,
+    path_years,
+    target_status,
+)
 
 # Empty id lists are written `ids or [0]` (no row has id 0): Django skips the query for an empty
 # list, and the dashboard should run the same queries whatever the data.
@@ -190,9 +197,17 @@ class Card:
     indicator: Indicator
     row: IndicatorRollup | None
     expected: Decimal | None
-    status: str
+    status: str  # the verdict on the target: with parts, met only when every part is
     shortfall: Decimal | None
     years: list  # [(year, expected, actual, period)]
+    own_status: str = ""  # the indicator's own figure against its target
+    own_shortfall: Decimal | None = None
+    parts: list = field(default_factory=list)  # the cards of its parts (task 14's bodies)
+
+    @property
+    def figures(self) -> list["Card"]:
+        """The figures the verdict rests on: the indicator's own, then its parts'."""
+        return [self, *self.parts]
 
 
 @dataclass
@@ -232,19 +247,57 @@ def _groups(tasks) -> list[TaskGroup]:
 
 
 def _indicators(user, plan) -> list[Indicator]:
-    """The headline indicators; the plan's first ones when it marks none."""
-    indicators = list(
+    """The headline indicators (the plan's first ones when it marks none), each followed by its
+    parts (task 14's standing councils after the councils); one query: an indicator sorts by
+    its whole's flag and code, so its parts come right after it."""
+    rows = list(
         Indicator.objects.restrict(user, Action.VIEW)
         .filter(plan=plan)
-        .order_by("-is_headline", "code")[: INDICATORS_SHOWN + 1]
+        .order_by(
+            Coalesce("part_of__is_headline", "is_headline").desc(),
+            Coalesce("part_of__code", "code"),
+            F("part_of").asc(nulls_first=True),
+            "code",
+        )[: 2 * INDICATORS_SHOWN + 1]
     )
-    headline = [i for i in indicators if i.is_headline]
-    return (headline or indicators)[:INDICATORS_SHOWN]
+    wholes = [i for i in rows if i.part_of_id is None]
+    headline = [i for i in wholes if i.is_headline]
+    shown = {i.pk for i in (headline or wholes)[:INDICATORS_SHOWN]}
+    return [i for i in rows if i.pk in shown or i.part_of_id in shown]
+
+
+def with_parts(user, indicators) -> list[Indicator]:
+    """The indicators and, after them, the parts of theirs not among them (one query)."""
+    known = {i.pk for i in indicators}
+    parts = (
+        Indicator.objects.restrict(user, Action.VIEW)
+        .filter(part_of__in=list(known) or [0])
+        .exclude(pk__in=list(known) or [0])
+        .order_by("code")
+    )
+    return [*indicators, *parts]
 
 
 def indicator_cards(*, indicators, rows, periods, period, thresholds) -> list[Card]:
     """Each indicator's value for `period` against its path, and its path by year (the value
-    of each year's last period with a stored figure, up to `period`)."""
+    of each year's last period with a stored figure, up to `period`). An indicator among them
+    whose whole is among them too is not a card of its own but a part of its whole's card,
+    whose verdict is met only when every part's is (see paths.combined_status)."""
+    cards = _cards(indicators, rows, periods, period, thresholds)
+    shown = []
+    for card in cards:
+        if card.indicator.part_of_id in {c.indicator.pk for c in cards}:
+            continue
+        card.parts = [c for c in cards if c.indicator.part_of_id == card.indicator.pk]
+        if card.parts:
+            card.status, card.shortfall = combined_status(
+                (c.own_status, c.own_shortfall) for c in card.figures
+            )
+        shown.append(card)
+    return shown
+
+
+def _cards(indicators, rows, periods, period, thresholds) -> list[Card]:
     by_period = {p.pk: p for p in periods}
     plan = period.plan
     cards = []
@@ -278,6 +331,8 @@ def indicator_cards(*, indicators, rows, periods, period, thresholds) -> list[Ca
                 status=status,
                 shortfall=shortfall,
                 years=years,
+                own_status=status,
+                own_shortfall=shortfall,
             )
         )
     return cards
@@ -486,7 +541,9 @@ def task_detail(*, user, subject: Subject, period, task: KeyTask, periods) -> di
     )
     mine = {(r.level, r.subject_id): r for r in rows if r.org_key == subject.key}
     by_unit = {r.org_key: r for r in rows if r.org_key != subject.key}
-    indicators = list(Indicator.objects.restrict(user, Action.VIEW).filter(key_task=task))
+    indicators = with_parts(
+        user, list(Indicator.objects.restrict(user, Action.VIEW).filter(key_task=task))
+    )
     irows = list(
         with_carried(IndicatorRollup.objects.restrict(user, Action.VIEW))
         .filter(indicator__in=[i.pk for i in indicators], org_key=subject.key)
@@ -600,28 +657,40 @@ def indicator_detail(*, user, subject: Subject, period, indicator: Indicator, pe
     """An indicator for the subject: every period's value against the path, the organisations
     compared, and those that have not reported it."""
     units = compared_units(user=user, subject=subject)
+    indicators = with_parts(user, [indicator])
+    parts = indicators[1:]
     rows = list(
         with_carried(IndicatorRollup.objects.restrict(user, Action.VIEW))
-        .filter(indicator=indicator)
+        .filter(indicator__in=[i.pk for i in indicators])
         .filter(
             Q(org_key=subject.key, period__plan=subject.plan, period__ends_on__lte=period.ends_on)
-            | Q(org_key__in=[u.pk for u in units], period=period)
+            | Q(org_key__in=[u.pk for u in units], period=period, indicator=indicator)
         )
         .defer("explanation")
     )
     mine = [r for r in rows if r.org_key == subject.key]
     thresholds = Thresholds.of(getattr(subject.plan, "path_settings", None))
     card = indicator_cards(
-        indicators=[indicator], rows=mine, periods=periods, period=period, thresholds=thresholds
+        indicators=indicators, rows=mine, periods=periods, period=period, thresholds=thresholds
     )[0]
     by_period = {p.pk: p for p in periods}
+    of_part = {(r.indicator_id, r.period_id): r for r in mine if r.indicator_id != indicator.pk}
     history = []
-    for r in sorted(mine, key=lambda r: by_period[r.period_id].ends_on):
+    for r in sorted(
+        (r for r in mine if r.indicator_id == indicator.pk),
+        key=lambda r: by_period[r.period_id].ends_on,
+    ):
         p = by_period[r.period_id]
-        status, shortfall = path_status(
-            indicator, r.value, p.ends_on, thresholds, complete=covered(r)
+        part_rows = [(part, of_part.get((part.pk, p.pk))) for part in parts]
+        status, shortfall = target_status(
+            indicator,
+            r.value,
+            p.ends_on,
+            thresholds,
+            [(part, row.value if row else None, covered(row)) for part, row in part_rows],
+            complete=covered(r),
         )
-        history.append((p, r, expected_value(indicator, p.ends_on), status, shortfall))
+        history.append((p, r, expected_value(indicator, p.ends_on), status, shortfall, part_rows))
     current = card.row
     missing = (
         organizations_named(user=user, codes=list(current.missing)[:MISSING_SHOWN])

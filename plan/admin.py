@@ -56,7 +56,7 @@ class IndicatorAdmin(admin.ModelAdmin):
     ]
     list_filter = ["plan", "aggregation", "is_headline"]
     search_fields = ["name", "code"]
-    raw_id_fields = ["key_task", "specific_goal"]
+    raw_id_fields = ["key_task", "specific_goal", "part_of"]
 
 
 @admin.register(Principle, SpecificGoal, Guarantee)

@@ -231,6 +231,28 @@ class Indicator(TimeStampedModel):
             "those whose assignments of the year carry it."
         ),
     )
+    part_of = models.ForeignKey(
+        "self",
+        verbose_name=_("part of"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="parts",
+        help_text=_(
+            "Another indicator of the same target, such as the standing councils' share beside "
+            "the councils' share (task 14): that indicator is met only when this one reaches its "
+            "own target too."
+        ),
+    )
+    part_label = models.CharField(
+        _("name beside the other parts"),
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "A short name of the figure where the parts of one target are shown together, "
+            "such as 理事会 and 常务理事会."
+        ),
+    )
     is_headline = models.BooleanField(_("headline indicator"), default=False)
     is_published = models.BooleanField(
         _("published"),
@@ -252,6 +274,10 @@ class Indicator(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def short_name(self) -> str:
+        return self.part_label or self.name
+
     def clean(self) -> None:
         if (self.baseline is None) != (self.baseline_year is None):
             raise ValidationError(_("A baseline needs its year, and a baseline year its value."))
@@ -259,3 +285,11 @@ class Indicator(TimeStampedModel):
             raise ValidationError(
                 {"target_year": _("The target year must follow the baseline year.")}
             )
+        if self.part_of_id:
+            whole = self.part_of
+            if whole.plan_id != self.plan_id:
+                raise ValidationError({"part_of": _("The indicator belongs to another plan.")})
+            if whole.part_of_id or whole.pk == self.pk or (self.pk and self.parts.exists()):
+                raise ValidationError(
+                    {"part_of": _("An indicator is part of another one only one level deep.")}
+                )

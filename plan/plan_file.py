@@ -136,6 +136,8 @@ SCHEMA = {
                             "key_task": {"type": "integer"},
                             "specific_goal": {"type": "integer"},
                             "headline": {"type": "boolean"},
+                            "part_of": {"type": "string", "pattern": "^[a-z0-9-]+$"},
+                            "part_label": {"type": "string", "maxLength": 60},
                             "source_text": {"type": "string"},
                             "description": {"type": "string"},
                         },
@@ -215,6 +217,7 @@ def _check_consistency(path: Path, plan: dict) -> None:
 
     task_count = expected_task - 1
     codes = set()
+    parts = set()
     for ii, ind in enumerate(plan.get("indicators", [])):
         where = f"plan.indicators[{ii}]"
         if ind["code"] in codes:
@@ -230,6 +233,15 @@ def _check_consistency(path: Path, plan: dict) -> None:
             raise PlanFileError(path, where, "baseline and baseline_year go together")
         if "baseline_year" in ind and ind["baseline_year"] >= ind["target_year"]:
             raise PlanFileError(path, f"{where}.target_year", "must follow the baseline year")
+        if "part_of" in ind:
+            # a part names an indicator listed before it, which is not a part itself
+            if ind["part_of"] not in codes - {ind["code"]} or ind["part_of"] in parts:
+                raise PlanFileError(
+                    path,
+                    f"{where}.part_of",
+                    f"no whole indicator {ind['part_of']!r} listed before this one",
+                )
+            parts.add(ind["code"])
         if not 1 <= ind.get("key_task", 1) <= task_count:
             raise PlanFileError(path, f"{where}.key_task", f"no key task {ind['key_task']}")
         if not 1 <= ind.get("specific_goal", 1) <= len(plan["specific_goals"]):

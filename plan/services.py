@@ -100,8 +100,10 @@ def plan_load(*, path: Path | str) -> LoadResult:
                 {"group": group, "title": task["title"], "text": task["text"]},
             )
 
+    indicators = {}
     for i, item in enumerate(data.get("indicators", [])):
-        result.ensure(
+        whole = indicators.get(item.get("part_of"))
+        indicators[item["code"]] = result.ensure(
             f"plan.indicators[{i}]",
             Indicator,
             {"plan": plan, "code": item["code"]},
@@ -118,6 +120,8 @@ def plan_load(*, path: Path | str) -> LoadResult:
                 "reporting_kind": item.get("reported_by", ""),
                 "key_task": tasks.get(item.get("key_task")),
                 "specific_goal": goals.get(item.get("specific_goal")),
+                "part_of": whole,
+                "part_label": item.get("part_label", ""),
                 "is_headline": item.get("headline", False),
                 "source_text": item.get("source_text", ""),
                 "description": item.get("description", ""),

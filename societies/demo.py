@@ -3,8 +3,10 @@
 Written through societies.services by the demo accounts (the society officer for the
 agricultural society's council, the provincial administrator for the rest), so the council
 indicator is fed and rolled up like any other change. Between them the societies show every
-case the pages explain: the medical association's council is below the two-thirds target and
-its re-election is overdue; the computer federation ranked last in the 2024 and 2025
+case the pages explain: the medical association's council and standing council are below the
+two-thirds target and its re-election is overdue; the computer federation's standing council
+(6 of 9) is just below it, and the standing councils together (31 of 48, 64.6 %) are too, so task
+14's target is not met; the computer federation ranked last in the 2024 and 2025
 evaluations and is on warning. Idempotent: a society that has a registry entry is left as is.
 """
 

@@ -13,7 +13,10 @@ from qhsta.scoping import Action
 from .choices import QUALIFYING, STANDING, CouncilPosition
 from .models import CouncilMember, CouncilTerm, EvaluationResult, EvaluationRound, Society
 
-COUNCIL_SHARE = "society-council-share"  # the plan indicator the councils feed (task 14)
+# The plan indicators the councils feed (task 14): the councils' share, and the standing
+# councils' share, which is part of the same target (both must reach two thirds).
+COUNCIL_SHARE = "society-council-share"
+STANDING_COUNCIL_SHARE = "society-standing-council-share"
 DEFAULT_TARGET = Decimal("66.7")
 HUNDRED = Decimal(100)
 
@@ -35,11 +38,73 @@ class CouncilCount:
     def standing_share(self) -> Decimal | None:
         return _share(self.standing_qualifying, self.standing_total)
 
+    def council_reaches(self, target: Decimal) -> bool | None:
+        """Whether the council's share reaches `target` (None: no member recorded)."""
+        return share_reaches(self.qualifying, self.total, target)
+
+    def standing_reaches(self, target: Decimal) -> bool | None:
+        """Whether the standing council's share reaches `target` (None: nobody on it)."""
+        return share_reaches(self.standing_qualifying, self.standing_total, target)
+
+    def met(self, targets: "CouncilTargets") -> bool:
+        """Task 14's rule: met only when both the council and the standing council reach their
+        targets; a body without members is not met."""
+        return all(body.reaches for body in self.bodies(targets))
+
+    def bodies(self, targets: "CouncilTargets") -> list["CouncilBody"]:
+        """The council and the standing council, each with its share against its target."""
+        return [
+            CouncilBody(
+                COUNCIL,
+                self.share,
+                self.qualifying,
+                self.total,
+                targets.council,
+                self.council_reaches(targets.council),
+            ),
+            CouncilBody(
+                STANDING_COUNCIL,
+                self.standing_share,
+                self.standing_qualifying,
+                self.standing_total,
+                targets.standing,
+                self.standing_reaches(targets.standing),
+            ),
+        ]
+
+
+COUNCIL, STANDING_COUNCIL = "council", "standing"
+
+
+@dataclass(frozen=True)
+class CouncilBody:
+    """One of the two bodies task 14 counts (理事会 or 常务理事会), its share and verdict."""
+
+    key: str  # COUNCIL or STANDING_COUNCIL
+    share: Decimal | None
+    qualifying: int
+    total: int
+    target: Decimal
+    reaches: bool | None  # None: nobody on it
+
+    @property
+    def below(self) -> bool:
+        return self.reaches is False
+
 
 def _share(part: int, whole: int) -> Decimal | None:
     if not whole:
         return None
     return (HUNDRED * part / whole).quantize(Decimal("0.1"))
+
+
+def share_reaches(part: int, whole: int, target: Decimal) -> bool | None:
+    """Whether part/whole, in %, reaches `target`: compared exactly, never after rounding, like
+    the dashboard compares the stored figure (6 of 9 is 66.67 %, short of a 66.7 % target);
+    None when there is nobody to count."""
+    if not whole:
+        return None
+    return HUNDRED * part >= Decimal(target) * whole
 
 
 def terms_in_office(society_ids, day: dt.date) -> dict[int, CouncilTerm]:
@@ -84,16 +149,40 @@ def council_counts(society_ids, day: dt.date) -> dict[int, CouncilCount]:
     return counts
 
 
-def council_share_target(society: Society | None = None) -> Decimal:
-    """The plan's target for the council share (66.7 % in the 14th plan)."""
+@dataclass(frozen=True)
+class CouncilTargets:
+    """The plan's targets for the councils' and the standing councils' share."""
+
+    council: Decimal = DEFAULT_TARGET
+    standing: Decimal = DEFAULT_TARGET
+
+
+def council_targets(society: Society | None = None) -> CouncilTargets:
+    """The targets of the plan's two council indicators (66.7 % each in the 14th plan); a plan
+    without the standing councils' indicator holds them to the councils' target."""
     plans = Plan.objects.all()
     if society is not None:
         from qhsta.scoping import ancestor_paths
 
         plans = plans.filter(organization__path__in=ancestor_paths(society.organization.path))
     plan = plans.current()
-    indicator = Indicator.objects.filter(plan=plan, code=COUNCIL_SHARE).first() if plan else None
-    return indicator.target.quantize(Decimal("0.1")) if indicator is not None else DEFAULT_TARGET
+    found = (
+        {
+            code: target.quantize(Decimal("0.1"))
+            for code, target in Indicator.objects.filter(
+                plan=plan, code__in=[COUNCIL_SHARE, STANDING_COUNCIL_SHARE]
+            ).values_list("code", "target")
+        }
+        if plan
+        else {}
+    )
+    council = found.get(COUNCIL_SHARE, DEFAULT_TARGET)
+    return CouncilTargets(council, found.get(STANDING_COUNCIL_SHARE, council))
+
+
+def council_share_target(society: Society | None = None) -> Decimal:
+    """The plan's target for the councils' share (66.7 % in the 14th plan)."""
+    return council_targets(society).council
 
 
 @dataclass
@@ -102,20 +191,54 @@ class SocietyRow:
     term: CouncilTerm | None
     counts: CouncilCount
     overdue: bool
-    below: bool
+    bodies: list[CouncilBody]  # the council and the standing council against the target
     result: EvaluationResult | None = None
+
+    @property
+    def council_below(self) -> bool:
+        return self.bodies[0].below
+
+    @property
+    def standing_below(self) -> bool:
+        return self.bodies[1].below
+
+    @property
+    def below(self) -> bool:
+        """Below the target on either body (task 14 counts both)."""
+        return any(b.below for b in self.bodies)
+
+    @property
+    def met(self) -> bool:
+        """Both bodies reach the target."""
+        return all(b.reaches for b in self.bodies)
 
 
 @dataclass
 class SocietyOverview:
     rows: list[SocietyRow]
-    target: Decimal
+    targets: CouncilTargets
     day: dt.date
     totals: CouncilCount = field(default_factory=CouncilCount)
 
     @property
+    def target(self) -> Decimal:
+        """The councils' target (the standing councils' is in `targets`)."""
+        return self.targets.council
+
+    @property
     def below(self) -> list[SocietyRow]:
+        """The societies below the target on the council, the standing council or both."""
         return [r for r in self.rows if r.below]
+
+    @property
+    def bodies(self) -> list[CouncilBody]:
+        """Both bodies across the societies (members summed, never shares averaged)."""
+        return self.totals.bodies(self.targets)
+
+    @property
+    def met(self) -> bool:
+        """The target across the societies: both shares reach it."""
+        return self.totals.met(self.targets)
 
     @property
     def overdue(self) -> list[SocietyRow]:
@@ -150,19 +273,18 @@ def society_overview(queryset, *, day: dt.date | None = None) -> SocietyOverview
         known = latest.get(result.society_id)
         if known is None or known.round.year < result.round.year:
             latest[result.society_id] = result
-    target = council_share_target(societies[0]) if societies else DEFAULT_TARGET
+    targets = council_targets(societies[0]) if societies else CouncilTargets()
     rows, totals = [], CouncilCount()
     for society in societies:
         count = counts.get(society.pk, CouncilCount())
         term = terms.get(society.pk)
-        share = count.share
         rows.append(
             SocietyRow(
                 society=society,
                 term=term,
                 counts=count,
                 overdue=term is not None and term.ends_on < day,
-                below=share is not None and share < target,
+                bodies=count.bodies(targets),
                 result=latest.get(society.pk),
             )
         )
@@ -170,7 +292,7 @@ def society_overview(queryset, *, day: dt.date | None = None) -> SocietyOverview
         totals.total += count.total
         totals.standing_qualifying += count.standing_qualifying
         totals.standing_total += count.standing_total
-    return SocietyOverview(rows=rows, target=target, day=day, totals=totals)
+    return SocietyOverview(rows=rows, targets=targets, day=day, totals=totals)
 
 
 def society_list(queryset, *, status: str = "", discipline: str = "", flag: str = ""):

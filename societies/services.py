@@ -31,7 +31,7 @@ from .models import (
     Journal,
     Society,
 )
-from .selectors import COUNCIL_SHARE, council_counts
+from .selectors import COUNCIL_SHARE, STANDING_COUNCIL_SHARE, CouncilCount, council_counts
 
 REGISTRY_FIELDS = (
     "discipline",
@@ -113,28 +113,40 @@ def society_set_status(*, actor, society: Society, status: str, note: str = "") 
 
 
 def council_share_refresh(*, society: Society, today: dt.date | None = None) -> int:
-    """Feed the society's council figures into the plan's council indicator, for every year of
+    """Feed the society's council figures into the plan's council indicators, for every year of
     every plan above it up to this year: the council in office at the year's end (today for
-    this year), its members serving then. Returns how many periods were written or cleared."""
+    this year), its members serving then. The councils' share feeds `society-council-share`,
+    the standing councils' share its part `society-standing-council-share` (task 14 asks for
+    two thirds on both). Returns how many figures were written or cleared."""
     from tasks.rollups.feeds import feed_period, indicator_feed, indicator_feed_clear
 
     today = today or timezone.localdate()
     organization = society.organization
     indicators = Indicator.objects.filter(
-        code=COUNCIL_SHARE, plan__organization__path__in=ancestor_paths(organization.path)
+        code__in=[COUNCIL_SHARE, STANDING_COUNCIL_SHARE],
+        plan__organization__path__in=ancestor_paths(organization.path),
     ).select_related("plan")
     first = society.terms.order_by("starts_on").values_list("starts_on", flat=True).first()
     touched = 0
     source = _("Council register of %(society)s") % {"society": organization.name}
+    counts: dict[int, CouncilCount | None] = {}  # by year, shared by both indicators
     for indicator in indicators:
         plan = indicator.plan
+        standing = indicator.code == STANDING_COUNCIL_SHARE
         for year in range(plan.start_year, min(plan.end_year, today.year) + 1):
             period = feed_period(plan, year)
             if period is None:
                 continue
-            day = min(dt.date(year, 12, 31), today)
-            count = council_counts([society.pk], day).get(society.pk) if first else None
-            if count is None or count.total == 0:
+            if year not in counts:
+                day = min(dt.date(year, 12, 31), today)
+                counts[year] = council_counts([society.pk], day).get(society.pk) if first else None
+            count = counts[year] or CouncilCount()
+            part, whole = (
+                (count.standing_qualifying, count.standing_total)
+                if standing
+                else (count.qualifying, count.total)
+            )
+            if whole == 0:
                 touched += indicator_feed_clear(
                     indicator=indicator, organization=organization, period=period, source=source
                 )
@@ -143,8 +155,8 @@ def council_share_refresh(*, society: Society, today: dt.date | None = None) -> 
                 indicator=indicator,
                 organization=organization,
                 period=period,
-                numerator=count.qualifying,
-                denominator=count.total,
+                numerator=part,
+                denominator=whole,
                 source=source,
             )
             touched += 1

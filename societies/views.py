@@ -273,13 +273,15 @@ def term_context(request, term: CouncilTerm, member_form=None) -> dict:
     count = selectors.council_counts([term.society_id], day).get(term.society_id)
     in_office = selectors.terms_in_office([term.society_id], day).get(term.society_id)
     can_edit = rules.may_keep_records(user, term.society)
+    targets = selectors.council_targets(term.society)
     return {
         "term": term,
         "society": term.society,
         "members": members,
         "serving": [m for m in members if m.serves_on(day)],
         "count": count if in_office and in_office.pk == term.pk else None,
-        "target": selectors.council_share_target(term.society),
+        "target": targets.council,
+        "bodies": count.bodies(targets) if count else [],
         "can_edit": can_edit,
         "member_form": member_form or (MemberForm() if can_edit else None),
     }

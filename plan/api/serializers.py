@@ -1,5 +1,6 @@
 """API representation of plans, task groups, key tasks and indicators."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from plan.models import Indicator, KeyTask, Plan, TaskGroup
@@ -57,6 +58,16 @@ class IndicatorSerializer(serializers.ModelSerializer):
     task_number = serializers.IntegerField(
         source="key_task.number", read_only=True, allow_null=True, default=None
     )
+    part_of = serializers.IntegerField(
+        source="part_of_id",
+        read_only=True,
+        allow_null=True,
+        help_text=_(
+            "The indicator whose target this one is part of (task 14: the standing councils' "
+            "share is part of the councils' share); that target is met only when every part "
+            "reaches it."
+        ),
+    )
 
     class Meta:
         model = Indicator
@@ -77,5 +88,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "is_headline",
             "task",
             "task_number",
+            "part_of",
+            "part_label",
             "updated_at",
         ]

@@ -7,6 +7,7 @@ from django.db import migrations, models
 FED = {
     "science-literacy-rate": "prefecture_sta",
     "society-council-share": "society",
+    "society-standing-council-share": "society",
     "county-venue-coverage": "county_sta",
 }
 

@@ -1,5 +1,6 @@
 """API representation of societies, their councils and council share, evaluations, conferences and journals."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -28,7 +29,16 @@ class CouncilFigureSerializer(serializers.Serializer):
     standing_qualifying = serializers.IntegerField()
     standing_members = serializers.IntegerField()
     standing_share = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)
-    below_target = serializers.BooleanField()
+    council_below_target = serializers.BooleanField(
+        help_text=_("The council's share is below the target.")
+    )
+    standing_below_target = serializers.BooleanField(
+        help_text=_("The standing council's share is below the target.")
+    )
+    below_target = serializers.BooleanField(help_text=_("Below the target on either body."))
+    target_met = serializers.BooleanField(
+        help_text=_("Both the council and the standing council reach the target (task 14).")
+    )
 
 
 def council_figure(row) -> dict:
@@ -43,7 +53,10 @@ def council_figure(row) -> dict:
         "standing_qualifying": c.standing_qualifying,
         "standing_members": c.standing_total,
         "standing_share": c.standing_share,
+        "council_below_target": row.council_below,
+        "standing_below_target": row.standing_below,
         "below_target": row.below,
+        "target_met": row.met,
     }
 
 
@@ -85,12 +98,22 @@ class CouncilShareSerializer(serializers.Serializer):
 
     as_of = serializers.DateField()
     target = serializers.DecimalField(max_digits=5, decimal_places=1)
+    standing_target = serializers.DecimalField(max_digits=5, decimal_places=1)
     qualifying = serializers.IntegerField()
     members = serializers.IntegerField()
     share = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)
     standing_qualifying = serializers.IntegerField()
     standing_members = serializers.IntegerField()
     standing_share = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)
+    council_met = serializers.BooleanField(
+        help_text=_("The councils' share across the societies reaches the target.")
+    )
+    standing_met = serializers.BooleanField(
+        help_text=_("The standing councils' share across the societies reaches the target.")
+    )
+    target_met = serializers.BooleanField(
+        help_text=_("Both shares reach the target (task 14: met only when both do).")
+    )
     societies = serializers.IntegerField()
     below_target = BelowTargetSerializer(many=True)
     reelection_overdue = serializers.ListField(child=serializers.CharField())

@@ -90,13 +90,17 @@ class SocietyViewSet(
         totals = overview.totals
         data = {
             "as_of": overview.day,
-            "target": overview.target,
+            "target": overview.targets.council,
+            "standing_target": overview.targets.standing,
             "qualifying": totals.qualifying,
             "members": totals.total,
             "share": totals.share,
             "standing_qualifying": totals.standing_qualifying,
             "standing_members": totals.standing_total,
             "standing_share": totals.standing_share,
+            "council_met": bool(overview.bodies[0].reaches),
+            "standing_met": bool(overview.bodies[1].reaches),
+            "target_met": overview.met,
             "societies": len(overview.rows),
             "below_target": [
                 {"code": r.society.organization.code, **council_figure(r)} for r in overview.below

@@ -4,7 +4,7 @@ A report needs a reminder when its period is open (not closed, see tasks.service
 its deadline is at most `DUE_SOON_DAYS` days away or has passed, and its latest revision is
 neither submitted nor approved (no report yet, a draft, a returned report, or a correction not yet
 sent). "Nothing to report", once submitted, is done. Only a report never sent after its deadline
-is called overdue (tasks.selectors.overdue_days); a returned report or a correction past the
+is called overdue (tasks.reporting.selectors.overdue_days); a returned report or a correction past the
 deadline is reminded as such, not as overdue.
 
 The people reminded are those who answer for the assigned organisation itself: active users with

@@ -113,9 +113,22 @@ def test_quantified_indicators(plan14):
     assert float(council.target) == 66.7
     assert council.comparison == "gte"
     assert council.key_task.number == 14
+    assert council.part_of is None and council.is_headline
+    # the plan's rule names two bodies: the standing councils' share is part of the same target
+    standing = Indicator.objects.get(plan=plan14, code="society-standing-council-share")
+    assert standing.part_of == council
+    assert list(council.parts.all()) == [standing]
+    assert (float(standing.target), standing.comparison, standing.aggregation) == (
+        66.7,
+        "gte",
+        "ratio",
+    )
+    assert standing.key_task.number == 14 and not standing.is_headline
+    assert (council.part_label, standing.part_label) == ("理事会", "常务理事会")
     text = SOURCE.read_text(encoding="utf-8")
-    for indicator in (literacy, council):
+    for indicator in (literacy, council, standing):
         assert indicator.source_text in text
+    assert "理事会、常务理事会中的比例达到三分之二以上" in standing.source_text
     assert re.search(r"科学素质的比例达到5\.95%", text)
 
 
@@ -133,7 +146,7 @@ def test_load_plan_twice_changes_nothing_and_keeps_user_edits(reference_orgs, ca
         "Guarantee": 4,
         "TaskGroup": 7,
         "KeyTask": 31,
-        "Indicator": 2,
+        "Indicator": 3,
     }
     task = KeyTask.objects.get(number=22)
     task.title = "实施科普阵地建设工程(已由用户修订)"
@@ -153,7 +166,7 @@ def test_load_plan_twice_changes_nothing_and_keeps_user_edits(reference_orgs, ca
     assert "0 rows created" in out
     assert KeyTask.objects.get(number=22).title == "实施科普阵地建设工程(已由用户修订)"
     assert Indicator.objects.filter(code="county-science-museums").exists()
-    assert counts() == {**first, "Indicator": 3}
+    assert counts() == {**first, "Indicator": 4}
 
 
 def broken_copy(tmp_path, mutate) -> Path:
@@ -187,6 +200,16 @@ def broken_copy(tmp_path, mutate) -> Path:
             lambda p: p["indicators"][1].update(key_task=40),
             "plan.indicators[1].key_task",
             "no key task 40",
+        ),
+        (
+            lambda p: p["indicators"][2].update(part_of="science-literacy-rat"),
+            "plan.indicators[2].part_of",
+            "no whole indicator 'science-literacy-rat'",
+        ),
+        (
+            lambda p: p["indicators"][1].update(part_of="society-standing-council-share"),
+            "plan.indicators[1].part_of",
+            "listed before this one",
         ),
         (
             lambda p: p["principles"][3].update(title=""),

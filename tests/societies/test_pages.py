@@ -11,9 +11,11 @@ def test_the_registry_shows_the_share_the_societies_below_it_and_overdue_terms(s
     html = response.content.decode()
     assert response.status_code == 200
     assert 'id="council-share">68.3%' in html
-    assert 'id="below-count">1<' in html and 'id="overdue-count">1<' in html
+    assert 'id="standing-share">64.6%' in html
+    assert 'id="below-count">2<' in html and 'id="overdue-count">1<' in html
     below = client.get("/societies/?flag=below").content.decode()
     assert 'data-code="soc-medical"' in below and 'data-code="soc-agri"' not in below
+    assert 'data-code="soc-computer"' in below  # its standing council is below
     warned = client.get("/societies/?status=warned").content.decode()
     assert 'data-code="soc-computer"' in warned and 'data-code="soc-medical"' not in warned
     english = client.get("/societies/", HTTP_ACCEPT_LANGUAGE="en")

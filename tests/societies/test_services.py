@@ -87,7 +87,11 @@ def test_changing_a_member_moves_the_indicator(
 def test_the_overview_lists_the_societies_below_two_thirds_and_overdue_terms(societies):
     overview = society_overview(Society.objects.all(), day=TODAY)
     assert overview.target == Decimal("66.7")
-    assert [r.society.organization.code for r in overview.below] == ["soc-medical"]
+    # below on either body: the medical council, the computer federation's standing council
+    assert [r.society.organization.code for r in overview.below] == ["soc-medical", "soc-computer"]
+    medical, computer = overview.below
+    assert (medical.council_below, medical.standing_below) == (True, True)
+    assert (computer.council_below, computer.standing_below) == (False, True)
     assert [r.society.organization.code for r in overview.overdue] == ["soc-medical"]
     assert (overview.totals.qualifying, overview.totals.total) == (112, 164)
     agri = next(r for r in overview.rows if r.society.organization.code == "soc-agri")
