@@ -360,7 +360,7 @@ def template_workbook(spec: SheetSpec, *, examples: list | None = None, lists=No
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from tasks.importers import _append
+    from qhsta.formulas import append_row as _append
 
     workbook = openpyxl.Workbook()
     sheet = workbook.active

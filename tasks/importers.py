@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from orgs.models import Organization
 from plan.models import KeyTask, Plan
+from qhsta.formulas import append_row
 from qhsta.scoping import Action, user_can
 
 from . import services
@@ -490,11 +491,8 @@ def import_work_items(*, user, plan: Plan, upload) -> ImportResult:
 
 
 def _append(sheet, values: list) -> None:
-    """Append a row of plain values: text that starts with "=" stays text, never a formula."""
-    sheet.append(values)
-    for cell in sheet[sheet.max_row]:
-        if cell.data_type == "f":
-            cell.data_type = "s"
+    """Append a row of plain values: formula-like text stays text (qhsta.formulas)."""
+    append_row(sheet, values)
 
 
 def template_workbook(*, user, plan: Plan | None = None) -> bytes:

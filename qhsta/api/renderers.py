@@ -1,10 +1,13 @@
-"""`?format=csv` for spreadsheet users: the page's rows, one line each, nested fields dotted."""
+"""`?format=csv` for spreadsheet users: the page's rows, one line each, nested fields dotted;
+text that a spreadsheet would read as a formula is written as text (qhsta.formulas)."""
 
 import csv
 import io
 from decimal import Decimal
 
 from rest_framework.renderers import BaseRenderer
+
+from qhsta.formulas import csv_value
 
 
 def _flat(row: dict, prefix: str = "") -> dict:
@@ -14,11 +17,11 @@ def _flat(row: dict, prefix: str = "") -> dict:
         if isinstance(value, dict):
             out.update(_flat(value, f"{name}."))
         elif isinstance(value, list):
-            out[name] = "; ".join(str(v) for v in value)
+            out[name] = csv_value("; ".join(str(v) for v in value))
         elif isinstance(value, Decimal):
             out[name] = format(value.normalize(), "f")  # 9.8, not 9.800000
         else:
-            out[name] = "" if value is None else value
+            out[name] = "" if value is None else csv_value(value)
     return out
 
 
@@ -47,6 +50,6 @@ class CSVRenderer(BaseRenderer):
         writer = csv.DictWriter(
             buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\r\n"
         )
-        writer.writeheader()
+        writer.writerow({column: csv_value(column) for column in columns})
         writer.writerows(rows)
         return ("\ufeff" + buffer.getvalue()).encode("utf-8")
