@@ -5,6 +5,8 @@ import csv
 import io
 from decimal import Decimal
 
+from csp.constants import UNSAFE_INLINE
+from rest_framework import renderers
 from rest_framework.renderers import BaseRenderer
 
 from qhsta.formulas import csv_value
@@ -53,3 +55,21 @@ class CSVRenderer(BaseRenderer):
         writer.writerow({column: csv_value(column) for column in columns})
         writer.writerows(rows)
         return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+class BrowsableAPIRenderer(renderers.BrowsableAPIRenderer):
+    """DRF's HTML view of the API, under the portal's Content-Security-Policy with one exception:
+    DRF's own templates put style attributes on a few buttons and filter fields, so these pages
+    alone allow inline style attributes (`style-src-attr 'unsafe-inline'`; never a <style>
+    element, never a script). The Pygments <style> block for code in descriptions is left out."""
+
+    def get_context(self, data, accepted_media_type, renderer_context):
+        context = super().get_context(data, accepted_media_type, renderer_context)
+        context["code_style"] = None
+        return context
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        response = (renderer_context or {}).get("response")
+        if response is not None:
+            response._csp_update = {"style-src-attr": [UNSAFE_INLINE]}
+        return super().render(data, accepted_media_type, renderer_context)
