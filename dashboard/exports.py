@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from plan.models import Indicator, KeyTask, TaskGroup
+from qhsta.formulas import as_text, xlsx_row
 from qhsta.scoping import Action
 from qhsta.scoping.views import ScopedViewMixin
 from qhsta.templatetags.portal import person
@@ -68,7 +69,8 @@ def figure_headers() -> list[str]:
 
 
 class Sheets:
-    """A write-only workbook: one sheet per table, a bold header row."""
+    """A write-only workbook: one sheet per table, a bold header row; text that a spreadsheet would
+    read as a formula (a work item titled `=HYPERLINK(...)`) is written as text."""
 
     def __init__(self):
         self.book = Workbook(write_only=True)
@@ -78,13 +80,14 @@ class Sheets:
         from openpyxl.cell import WriteOnlyCell
 
         header = []
-        for text in headers:
+        for text in headers:  # an indicator's name heads a column of the units' table
             cell = WriteOnlyCell(sheet, value=text)
             cell.font = Font(bold=True)
+            as_text(cell)
             header.append(cell)
         sheet.append(header)
         for row in rows:
-            sheet.append(row)
+            sheet.append(xlsx_row(sheet, row))
 
     def about(self, *, user, subject, period):
         """The last sheet: what the workbook is, when it was made and on which clock."""

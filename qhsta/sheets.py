@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from qhsta.formulas import append_row
 from qhsta.scoping import Action
 from qhsta.scoping.registry import organization_model
 
@@ -63,11 +64,8 @@ def _text(value) -> str:
 
 
 def _append(sheet, values: list) -> None:
-    """Append a row of plain values: text that starts with "=" stays text, never a formula."""
-    sheet.append(values)
-    for cell in sheet[sheet.max_row]:
-        if cell.data_type == "f":
-            cell.data_type = "s"
+    """Append a row of plain values: formula-like text stays text (qhsta.formulas)."""
+    append_row(sheet, values)
 
 
 @dataclass(frozen=True)

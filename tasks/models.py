@@ -279,6 +279,13 @@ class Evidence(models.Model):
     def __str__(self) -> str:
         return self.original_name
 
+    @property
+    def download_name(self) -> str:
+        """The name it is offered for download under, with the extension of its real type."""
+        from .services import evidence_download_name
+
+        return evidence_download_name(self.original_name, self.content_type)
+
 
 class IndicatorValue(models.Model):
     """An organisation's actual value of an indicator for a period, reported with a report."""

@@ -510,6 +510,24 @@ ALLOWED_EVIDENCE = {
 }
 
 
+# other spellings of an extension that name the same type as ALLOWED_EVIDENCE's
+_EVIDENCE_ALIASES = {"jpg": {"jpeg", "jpe"}}
+
+
+def evidence_download_name(original_name: str, content_type: str) -> str:
+    """The name a file is offered for download under: the uploader's name with the extension of
+    the type its content was recognised as, so a PDF uploaded as `polyglot.html` downloads as
+    `polyglot.pdf` (the uploader's own spelling, `scan.JPEG`, stays when it names that type)."""
+    extension = ALLOWED_EVIDENCE.get(content_type, "bin")
+    stem, dot, suffix = original_name.rpartition(".")
+    if not dot:
+        stem, suffix = original_name, ""
+    if suffix.lower() in {extension, *_EVIDENCE_ALIASES.get(extension, ())} and stem.strip(". "):
+        return original_name
+    stem = stem.rstrip(". ") or "file"
+    return f"{stem}.{extension}"
+
+
 def evidence_add(*, user, report: ProgressReport, upload) -> Evidence:
     """Attach a file: size-limited, type-checked by its content, stored under a random name."""
     import filetype

@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from qhsta.env import BASE_DIR, database_config, env
@@ -44,6 +45,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "qhsta.middleware.ChosenLanguageMiddleware",
@@ -59,6 +62,28 @@ MIDDLEWARE = [
     # Login throttling; must be last.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Content-Security-Policy (django-csp) on every page, in every environment: scripts, styles and
+# everything else come only from this server's own static files. No page has an inline script, an
+# on* attribute or an inline style: page scripts live in static/js, chart figures travel in
+# <script type="application/json"> data blocks, which are never run. data: images are Bootstrap's
+# and Swagger UI's icons, inlined in their stylesheets. The DRF browsable API alone allows style
+# attributes (qhsta.api.renderers.BrowsableAPIRenderer); evidence downloads send their own, stricter
+# policy (tasks.views.EvidenceDownloadView).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 ROOT_URLCONF = "qhsta.urls"
 WSGI_APPLICATION = "qhsta.wsgi.application"
@@ -205,6 +230,10 @@ REST_FRAMEWORK = {
         "qhsta.api.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["qhsta.scoping.permissions.ScopedPermission"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "qhsta.api.renderers.BrowsableAPIRenderer",  # under the CSP, with DRF's style attributes
+    ],
     "DEFAULT_PAGINATION_CLASS": "qhsta.api.pagination.ApiPagination",
     "PAGE_SIZE": 100,
     "DEFAULT_FILTER_BACKENDS": [

@@ -14,6 +14,30 @@
 
   const shorten = (text, max) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
+  // The tooltip built as elements, not as HTML: ECharts' own draws its colour dots as
+  // <span style="…">, which the Content-Security-Policy refuses. Names go in as text.
+  function tooltip(unit) {
+    return (params) => {
+      const list = Array.isArray(params) ? params : [params];
+      const box = document.createElement("div");
+      if (!list.length) return box;
+      const head = document.createElement("div");
+      head.className = "chart-tip-head";
+      head.textContent = String(list[0].axisValueLabel ?? list[0].name ?? "");
+      box.append(head);
+      list.forEach((p) => {
+        const row = document.createElement("div");
+        const dot = document.createElement("span");
+        dot.className = "chart-tip-dot";
+        if (typeof p.color === "string") dot.style.backgroundColor = p.color; // CSSOM: allowed
+        const value = p.value === null || p.value === undefined || p.value === "" ? "—" : `${p.value}${unit}`;
+        row.append(dot, `${p.seriesName}: ${value}`);
+        box.append(row);
+      });
+      return box;
+    };
+  }
+
   function bars(data, narrow) {
     const horizontal = data.horizontal;
     const category = {
@@ -30,7 +54,7 @@
     return {
       animation: false,
       color: PALETTE,
-      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, formatter: tooltip(data.unit === "%" ? "%" : "") },
       legend: { show: data.series.length > 1, top: 0, type: "scroll" },
       grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
       xAxis: horizontal ? value : category,
@@ -69,7 +93,7 @@
     }
     return {
       animation: false,
-      tooltip: { trigger: "axis" },
+      tooltip: { trigger: "axis", formatter: tooltip(data.unit || "") },
       legend: { top: 0 },
       grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
       xAxis: { type: "category", data: data.categories, boundaryGap: false },

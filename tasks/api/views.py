@@ -7,11 +7,11 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from qhsta.api.conditional import ConditionalReadMixin
-from qhsta.api.renderers import CSVRenderer
+from qhsta.api.renderers import BrowsableAPIRenderer, CSVRenderer
 from qhsta.scoping import Action
 from qhsta.scoping.api import ScopedReadOnlyViewSet, ScopedViewSetMixin
 

@@ -271,7 +271,7 @@ class EvidenceDownloadView(ScopedViewMixin, SingleObjectMixin, View):
         response = FileResponse(
             evidence.file.open("rb"),
             as_attachment=True,
-            filename=evidence.original_name,
+            filename=evidence.download_name,
             content_type=evidence.content_type,
         )
         response["X-Content-Type-Options"] = "nosniff"

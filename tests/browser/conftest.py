@@ -59,15 +59,37 @@ def live_reporting(live_demo):
     return build_reporting(Plan.objects.get(code="qhsta-14th"))
 
 
+# Every document reports what its Content-Security-Policy refused, before any page script runs.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__cspViolation(
+    `${e.effectiveDirective} refused ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`
+    + (e.sample ? ` (${e.sample})` : "")
+  );
+});
+"""
+
+
 class PageWatch:
-    """Records console errors and any request that tries to leave the server."""
+    """Records console errors, any request that tries to leave the server, and every violation of
+    the Content-Security-Policy (the securitypolicyviolation events and Chromium's console
+    reports of them); a test with a violation fails (pytest_runtest_call below)."""
 
     def __init__(self, page, base_url: str):
         self.page, self.base_url = page, base_url
         self.console_errors: list[str] = []
         self.outside_requests: list[str] = []
-        page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))
+        self.csp_violations: list[str] = []
+        page.on("console", self._console)
+        page.expose_function("__cspViolation", lambda text: self.csp_violations.append(text))
+        page.add_init_script(CSP_LISTENER)
         page.route("**/*", self._route)
+
+    def _console(self, message):
+        if message.type == "error":
+            self.console_errors.append(message.text)
+        if "Content Security Policy" in message.text:
+            self.csp_violations.append(f"{self.page.url}: {message.text}")
 
     def _route(self, route):
         url = route.request.url
@@ -85,8 +107,9 @@ class PageWatch:
 
 
 @pytest.fixture
-def open_page(browser, live_demo):
+def open_page(request, browser, live_demo):
     contexts = []
+    request.node.page_watches = []
 
     def _open(viewport=None, locale="zh-CN"):
         context = browser.new_context(
@@ -95,11 +118,23 @@ def open_page(browser, live_demo):
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(15_000)
-        return PageWatch(page, live_demo.url)
+        watch = PageWatch(page, live_demo.url)
+        request.node.page_watches.append(watch)
+        return watch
 
     yield _open
     for context in contexts:
         context.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """A browser test fails on any violation of the Content-Security-Policy its pages reported."""
+    result = yield
+    violations = [v for watch in getattr(item, "page_watches", []) for v in watch.csp_violations]
+    if violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(violations))
+    return result
 
 
 def log_in(watch: PageWatch, username: str, password: str = "qhsta-demo-2026") -> None:

@@ -154,3 +154,44 @@ def test_a_name_cannot_inject_response_headers(officer, report):
     assert "\r" not in disposition and "\n" not in disposition
     assert "Set-Cookie" not in response.headers or "x=1" not in response.headers["Set-Cookie"]
     assert disposition.startswith("attachment;")
+
+
+# ---- download names ------------------------------------------------------------------------
+
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\0" * 64
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "offered"),
+    [
+        ("polyglot.html", PDF + b"<html><script>alert(1)</script></html>", "polyglot.pdf"),
+        ("photo.svg", PNG, "photo.png"),
+        ("年度总结.exe", PDF, "年度总结.pdf"),
+        ("no-extension", PDF, "no-extension.pdf"),
+        (".htaccess", PDF, "file.pdf"),
+        ("report.pdf.html", PDF, "report.pdf.pdf"),
+        ("scan.JPEG", JPEG, "scan.JPEG"),  # the uploader's spelling of the right type stays
+        ("调查报告.pdf", PDF, "调查报告.pdf"),
+    ],
+    ids=["polyglot", "png-as-svg", "exe", "none", "dotfile", "double", "jpeg", "right"],
+)
+def test_a_download_is_named_with_the_extension_of_its_real_type(
+    officer, report, name, content, offered
+):
+    upload(officer, report, name, content, "text/html")
+    evidence = Evidence.objects.get(report=report)
+    assert evidence.original_name == name  # the record keeps what was uploaded
+    response = officer.get(f"/evidence/{evidence.pk}/")
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["Content-Type"] == evidence.content_type
+    if offered.isascii():
+        assert response["Content-Disposition"] == f'attachment; filename="{offered}"'
+    else:  # RFC 5987: filename*=utf-8''<percent-encoded>
+        from urllib.parse import quote
+
+        assert f"filename*=utf-8''{quote(offered)}" in response["Content-Disposition"]
+    # the report page links the file under the name it downloads as
+    page = officer.get(f"/reports/{report.pk}/edit/").content.decode()
+    assert f">{offered}</a>" in page
+    if offered != name:
+        assert f">{name}</a>" not in page
