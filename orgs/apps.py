@@ -7,4 +7,4 @@ class OrgsConfig(AppConfig):
     verbose_name = _("Organisations")
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the failed-login receiver)
+        from . import checks, signals  # noqa: F401  (the receivers of logins, the checks)

@@ -1,8 +1,15 @@
-from django.contrib.auth.signals import user_login_failed
+from axes.helpers import get_client_ip_address
+from django.contrib import messages
+from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .audit import access_log
 from .choices import AccessEventKind
+from .middleware import PASSWORD_CHANGE_SESSION_KEY
+from .selectors import password_change_reason
+from .services import login_record
 
 
 @receiver(user_login_failed)
@@ -13,3 +20,30 @@ def log_failed_login(sender, credentials, request=None, **kwargs):
         username=str(credentials.get("username", ""))[:150],
         detail="failed login",
     )
+
+
+def _address(request) -> str | None:
+    try:
+        return get_client_ip_address(request)
+    except (AttributeError, KeyError, ValueError):  # a request without an address (tests)
+        return None
+
+
+@receiver(user_logged_in)
+def after_login(sender, request, user, **kwargs):
+    """Tell the user when and from where they last logged in; ask for a new password first when
+    an administrator set it or it has expired."""
+    if request is None:
+        return
+    previous_at, previous_address = login_record(user=user, address=_address(request))
+    if previous_at is None:
+        text = _("Welcome: this is the first login of this account.")
+    else:
+        text = _("Last login: %(time)s, address %(address)s.") % {
+            "time": timezone.localtime(previous_at).strftime("%Y-%m-%d %H:%M"),
+            "address": previous_address or _("unknown"),
+        }
+    messages.info(request, text, fail_silently=True)
+    reason = password_change_reason(user)
+    if reason and hasattr(request, "session"):
+        request.session[PASSWORD_CHANGE_SESSION_KEY] = reason

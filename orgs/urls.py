@@ -16,5 +16,6 @@ urlpatterns = [
         views.MembershipWithdrawView.as_view(),
         name="membership_withdraw",
     ),
+    path("users/<int:pk>/edit/", views.AccountEditView.as_view(), name="account_edit"),
     path("users/<int:pk>/active/", views.AccountActiveView.as_view(), name="account_active"),
 ]

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
+from orgs import views as orgs_views
 from plan.views import PublicIndicatorListView
 from qhsta import views
 from qhsta.api import views as api_views
@@ -21,6 +22,27 @@ urlpatterns = [
         "accounts/logout/",
         scope_exempt("ends the session")(auth_views.LogoutView.as_view()),
         name="logout",
+    ),
+    path(
+        "accounts/password/change/",
+        orgs_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path("accounts/password/reset/", orgs_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/password/reset/sent/",
+        orgs_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password/reset/complete/",
+        orgs_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        orgs_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
     ),
     path("i18n/setlang/", scope_exempt("sets the language")(set_language), name="set_language"),
     path("public/", PublicIndicatorListView.as_view(), name="public_indicators"),

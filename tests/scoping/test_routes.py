@@ -40,6 +40,11 @@ def test_every_route_goes_through_the_scoping_api():
         "",
         "accounts/login/",
         "accounts/logout/",
+        "accounts/password/change/",  # the user's own password
+        "accounts/password/reset/",  # a reset link by e-mail, like the login page
+        "accounts/password/reset/<uidb64>/<token>/",
+        "accounts/password/reset/complete/",
+        "accounts/password/reset/sent/",
         "api/docs/",  # documentation only
         "api/schema/",  # documentation only
         "api/v1/auth/token/",  # username and password for a token, like the login page

@@ -1,0 +1,33 @@
+"""Requests of a user whose password must change first (set by an administrator, or expired)."""
+
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+# set at login (orgs.signals) to "initial" or "expired"; removed when the password is changed
+PASSWORD_CHANGE_SESSION_KEY = "qhsta_password_change"  # noqa: S105  (a session key name)
+# pages such a user may still open
+ALLOWED_URL_NAMES = ("password_change", "logout", "set_language", "healthz")
+
+
+class PasswordChangeRequiredMiddleware:
+    """Pages send the user to the password change page; the API answers 403 in its shape."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            request.user.is_authenticated
+            and request.session.get(PASSWORD_CHANGE_SESSION_KEY)
+            and request.path_info not in {reverse(name) for name in ALLOWED_URL_NAMES}
+        ):
+            if request.path_info.startswith("/api/"):
+                message = _("Change your password in the portal first.")
+                return JsonResponse(
+                    {"status": 403, "code": "password_change_required", "message": message},
+                    status=403,
+                )
+            return redirect("password_change")
+        return self.get_response(request)
