@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
@@ -42,7 +43,7 @@ def password_recent_hashes(*, user, count: int) -> list[str]:
     hashes = list(
         PasswordHistory.objects.filter(user=user).values_list("password", flat=True)[:count]
     )
-    current = type(user).objects.filter(pk=user.pk).values_list("password", flat=True).first()
+    current = get_user_model().objects.filter(pk=user.pk).values_list("password", flat=True).first()
     if current and current not in hashes:
         hashes = [current, *hashes][:count]
     return hashes
