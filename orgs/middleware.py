@@ -1,4 +1,6 @@
-"""Requests of a user whose password must change first (set by an administrator, or expired)."""
+"""Sessions that end when idle; requests of a user whose password must change first."""
+
+import time
 
 from django.http import JsonResponse
 from django.shortcuts import redirect
@@ -7,6 +9,9 @@ from django.utils.translation import gettext as _
 
 # set at login (orgs.signals) to "initial" or "expired"; removed when the password is changed
 PASSWORD_CHANGE_SESSION_KEY = "qhsta_password_change"  # noqa: S105  (a session key name)
+# when the session's expiry was last pushed back (seconds since the epoch)
+SESSION_SEEN_KEY = "qhsta_seen"
+SESSION_SEEN_RESOLUTION = 60
 # pages such a user may still open
 ALLOWED_URL_NAMES = ("password_change", "logout", "set_language", "healthz")
 
@@ -31,3 +36,23 @@ class PasswordChangeRequiredMiddleware:
                 )
             return redirect("password_change")
         return self.get_response(request)
+
+
+class SessionIdleMiddleware:
+    """A logged-in user's session lives SESSION_COOKIE_AGE (SESSION_IDLE_MINUTES) past their last
+    request: the session is saved again, which pushes its expiry back, at most once a minute
+    (saving it on every request would write the database on every request)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            session_seen(request.session)
+        return self.get_response(request)
+
+
+def session_seen(session) -> None:
+    now = int(time.time())
+    if now - session.get(SESSION_SEEN_KEY, 0) >= SESSION_SEEN_RESOLUTION:
+        session[SESSION_SEEN_KEY] = now

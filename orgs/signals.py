@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from .audit import access_log
 from .choices import AccessEventKind
-from .middleware import PASSWORD_CHANGE_SESSION_KEY
+from .middleware import PASSWORD_CHANGE_SESSION_KEY, session_seen
 from .selectors import password_change_reason
 from .services import login_record
 
@@ -44,6 +44,9 @@ def after_login(sender, request, user, **kwargs):
             "address": previous_address or _("unknown"),
         }
     messages.info(request, text, fail_silently=True)
+    if not hasattr(request, "session"):
+        return
+    session_seen(request.session)
     reason = password_change_reason(user)
-    if reason and hasattr(request, "session"):
+    if reason:
         request.session[PASSWORD_CHANGE_SESSION_KEY] = reason

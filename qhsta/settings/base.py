@@ -49,6 +49,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A logged-in session lives SESSION_IDLE_MINUTES past its last request.
+    "orgs.middleware.SessionIdleMiddleware",
     # Default deny: every page needs a login unless its view says otherwise.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -118,10 +120,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # A password reset link works for an hour.
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT_SECONDS", default=60 * 60)
-# Sessions end after SESSION_IDLE_MINUTES without a request, and when the browser closes.
+# Sessions end after SESSION_IDLE_MINUTES without a request (orgs.middleware pushes the expiry
+# back as requests come), and when the browser closes.
 SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "plan:plan_current"
