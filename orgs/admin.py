@@ -141,11 +141,12 @@ class AccountChangeForm(UserChangeForm):
             raise forms.ValidationError(problems)
         return username
 
-    def clean_first_name(self):
-        name = self.cleaned_data["first_name"]
-        if problems := full_name_errors(name, user=self.instance):
-            raise forms.ValidationError(problems)
-        return name
+    def clean(self):
+        cleaned = super().clean()
+        shown = f"{cleaned.get('first_name', '')}{cleaned.get('last_name', '')}"
+        if problems := full_name_errors(shown, user=self.instance):
+            self.add_error("first_name", problems)
+        return cleaned
 
 
 @admin.register(Account)

@@ -53,18 +53,19 @@ def username_errors(username: str, *, user=None) -> list[str]:
 
 
 def full_name_errors(full_name: str, *, user=None) -> list[str]:
+    """Problems of `full_name` (the whole name shown, first and last name together)."""
     key = name_key(full_name or "")
     if not key:
         return []
-    provincial = (
-        get_user_model()
-        .objects.filter(memberships__organization__kind__in=PROVINCIAL_KINDS)
-        .exclude(first_name="")
+    provincial = get_user_model().objects.filter(
+        memberships__organization__kind__in=PROVINCIAL_KINDS
     )
     if user is not None and user.pk is not None:
         provincial = provincial.exclude(pk=user.pk)
-    for name in provincial.values_list("first_name", flat=True).distinct().iterator():
-        if name_key(name) == key:
+    # the name shown is get_full_name(): first and last name (the portal fills the first only)
+    names = provincial.values_list("first_name", "last_name").distinct().iterator()
+    for first, last in names:
+        if name_key(f"{first}{last}") == key:
             return [
                 _(
                     "This name is the name of a provincial account; choose one that tells "

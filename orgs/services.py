@@ -234,10 +234,10 @@ def user_update(*, actor, user, full_name: str, email: str) -> None:
     if actor is not None and not actor.is_superuser:
         _check_manages_account(actor, user, "edit")
     account_identity_check(full_name=full_name, user=user)
-    user.first_name = full_name
+    user.first_name, user.last_name = full_name, ""  # the whole name, as on the new-account page
     user.email = email
     user.full_clean()
-    user.save(update_fields=["first_name", "email"])
+    user.save(update_fields=["first_name", "last_name", "email"])
     access_log(AccessEventKind.USER_CHANGED, actor=actor, target_user=user, detail="name, e-mail")
 
 
