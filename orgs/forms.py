@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model, password_validation
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from qhsta.forms import BootstrapFormMixin
@@ -78,6 +79,14 @@ class AccountEditForm(forms.Form):
         if problems := full_name_errors(full_name, user=self.account):
             raise forms.ValidationError(problems)
         return full_name
+
+
+class AccountPasswordForm(forms.Form):
+    password = forms.CharField(
+        label=_("New initial password"),
+        widget=forms.PasswordInput(),
+        help_text=lazy(password_validation.password_validators_help_text_html, str)(),
+    )
 
 
 class PasswordChangeForm(BootstrapFormMixin, auth_forms.PasswordChangeForm):

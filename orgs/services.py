@@ -241,6 +241,25 @@ def user_update(*, actor, user, full_name: str, email: str) -> None:
     access_log(AccessEventKind.USER_CHANGED, actor=actor, target_user=user, detail="name, e-mail")
 
 
+def user_password_set(*, actor, user, password: str) -> None:
+    """An administrator gives the account a new password (its owner forgot theirs and has no
+    e-mail): the policy applies, the owner changes it at the next login, and the account's
+    tokens and sessions end."""
+    if actor.pk == user.pk:
+        raise ValidationError(_("Change your own password on the password page."))
+    if not actor.is_superuser:
+        _check_manages_account(actor, user, "set password")
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.error_list}) from exc
+    user.set_password(password)
+    with transaction.atomic():
+        user.save(update_fields=["password"])
+        password_mark_initial(user=user)
+        access_log(AccessEventKind.USER_CHANGED, actor=actor, target_user=user, detail="password")
+
+
 def sessions_end(*, user, keep: str | None = None) -> int:
     """End the user's sessions (except the one keyed `keep`); how many ended.
 

@@ -17,6 +17,7 @@ from . import services
 from .forms import (
     AccountCreateForm,
     AccountEditForm,
+    AccountPasswordForm,
     PasswordChangeForm,
     PasswordResetForm,
     RoleGrantForm,
@@ -220,6 +221,36 @@ class AccountEditView(ScopedViewMixin, SingleObjectMixin, FormView):
             add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("Account changed."))
+        return redirect("orgs:account_detail", pk=self.object.pk)
+
+
+class AccountPasswordView(ScopedViewMixin, SingleObjectMixin, FormView):
+    """An administrator sets a new initial password, which the owner changes at the next login."""
+
+    model = Account
+    read_action = write_action = Action.MANAGE
+    form_class = AccountPasswordForm
+    template_name = "orgs/account_password.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "account": self.object}
+
+    def form_valid(self, form):
+        try:
+            services.user_password_set(
+                actor=self.request.user, user=self.object, password=form.cleaned_data["password"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("New initial password set; the owner changes it at the next login."),
+        )
         return redirect("orgs:account_detail", pk=self.object.pk)
 
 

@@ -249,3 +249,47 @@ def test_a_password_set_in_the_admin_is_an_initial_one(demo, client):
     officer = Client()
     log_in(officer, "haixi_officer", NEW_PASSWORD)
     assert officer.get("/plan/", follow=True).redirect_chain[-1][0] == "/accounts/password/change/"
+
+
+def test_an_administrator_sets_an_initial_password_on_the_users_page(world, client):
+    officer = get_user_model().objects.get(username="datong_officer")
+    browser = Client()
+    log_in(browser, "datong_officer")
+    client.force_login(world.users["xining_admin"])
+    assert (
+        f'href="/users/{officer.pk}/password/"'
+        in client.get(f"/users/{officer.pk}/").content.decode()
+    )
+    refused = client.post(f"/users/{officer.pk}/password/", {"password": "datong"})
+    assert "至少 12 个字符" in field_error(refused.content.decode(), "password")
+
+    response = client.post(f"/users/{officer.pk}/password/", {"password": "Datong-County-2027"})
+    assert response.status_code == 302
+    assert browser.get("/plan/").status_code == 302  # the owner's session ended
+    log_in(browser, "datong_officer", "Datong-County-2027")
+    page = browser.get("/plan/", follow=True)
+    assert page.redirect_chain[-1][0] == "/accounts/password/change/"
+
+    # not for an account holding roles outside the administrator's organisations
+    society = world.users["society_officer"]
+    from orgs.services import membership_grant
+
+    membership_grant(user=society, organization=world.orgs["xining"], role="leader")
+    assert (
+        client.post(
+            f"/users/{society.pk}/password/", {"password": "Datong-County-2027"}
+        ).status_code
+        == 403
+    )
+
+
+def test_the_demo_password_meets_the_policy():
+    from pathlib import Path
+
+    import yaml
+    from django.contrib.auth import password_validation
+
+    demo = yaml.safe_load((Path(__file__).parents[2] / "qhsta" / "demo.yaml").read_text("utf-8"))
+    for item in demo["users"]:
+        user = get_user_model()(username=item["username"], first_name=item["name"])
+        password_validation.validate_password(DEMO_PASSWORD, user)  # raises if it did not
