@@ -1,3 +1,5 @@
+import ipaddress
+
 from axes.helpers import get_client_ip_address
 from django.contrib import messages
 from django.contrib.auth.signals import user_logged_in, user_login_failed
@@ -23,9 +25,11 @@ def log_failed_login(sender, credentials, request=None, **kwargs):
 
 
 def _address(request) -> str | None:
+    """The client's address as the login lock sees it (axes: the configured proxies)."""
     try:
-        return get_client_ip_address(request)
-    except (AttributeError, KeyError, ValueError):  # a request without an address (tests)
+        address = get_client_ip_address(request)
+        return str(ipaddress.ip_address(address)) if address else None
+    except (AttributeError, KeyError, ValueError):  # no address, or not one (a test request)
         return None
 
 
