@@ -265,6 +265,9 @@ def test_an_administrator_sets_an_initial_password_on_the_users_page(world, clie
 
     response = client.post(f"/users/{officer.pk}/password/", {"password": "Datong-County-2027"})
     assert response.status_code == 302
+    detail = client.get(response["Location"]).content.decode()
+    assert "data-must-change" in detail and "下次登录时须修改" in detail
+    assert "127.0.0.1" in detail  # the owner's last login address
     assert browser.get("/plan/").status_code == 302  # the owner's session ended
     log_in(browser, "datong_officer", "Datong-County-2027")
     page = browser.get("/plan/", follow=True)
