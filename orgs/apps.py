@@ -11,9 +11,10 @@ class OrgsConfig(AppConfig):
     def ready(self):
         from qhsta.scoping.registry import register_organizations
 
-        from . import signals  # noqa: F401  (connects the failed-login receiver)
+        from . import checks, signals  # noqa: F401  (the receivers of logins, the checks)
         from .audit import access_log
         from .models import Organization, OrganizationUserObjectPermission
+        from .selectors import password_change_reason
 
         # The kernel (qhsta.scoping) reads roles and writes refusals through these; it never
         # imports this app.
@@ -21,4 +22,5 @@ class OrgsConfig(AppConfig):
             organization_model=Organization,
             permission_model=OrganizationUserObjectPermission,
             access_log=access_log,
+            password_change_reason=password_change_reason,
         )

@@ -1,12 +1,16 @@
 """Forms of the account pages: an organisation within the user's scope, granting a role, a new account."""
 
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model, password_validation
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from qhsta.forms import BootstrapFormMixin
 from qhsta.scoping import Action
 
 from .choices import Role
+from .identity import full_name_errors, username_errors
 from .models import Organization
 
 
@@ -41,9 +45,15 @@ class AccountCreateForm(RoleGrantForm):
 
     def clean_username(self):
         username = self.cleaned_data["username"]
-        if get_user_model().objects.filter(username__iexact=username).exists():
-            raise forms.ValidationError(_("This username is taken."))
+        if problems := username_errors(username):
+            raise forms.ValidationError(problems)
         return username
+
+    def clean_full_name(self):
+        full_name = self.cleaned_data["full_name"]
+        if problems := full_name_errors(full_name):
+            raise forms.ValidationError(problems)
+        return full_name
 
     def clean(self):
         cleaned = super().clean()
@@ -56,3 +66,38 @@ class AccountCreateForm(RoleGrantForm):
             except forms.ValidationError as exc:
                 self.add_error("password", exc)
         return cleaned
+
+
+class AccountEditForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+
+    def __init__(self, *args, account, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.account = account
+
+    def clean_full_name(self):
+        full_name = self.cleaned_data["full_name"]
+        if problems := full_name_errors(full_name, user=self.account):
+            raise forms.ValidationError(problems)
+        return full_name
+
+
+class AccountPasswordForm(forms.Form):
+    password = forms.CharField(
+        label=_("New initial password"),
+        widget=forms.PasswordInput(),
+        help_text=lazy(password_validation.password_validators_help_text_html, str)(),
+    )
+
+
+class PasswordChangeForm(BootstrapFormMixin, auth_forms.PasswordChangeForm):
+    """The owner's own change: the old password, then the new one twice, under the policy."""
+
+
+class SetPasswordForm(BootstrapFormMixin, auth_forms.SetPasswordForm):
+    """A new password from a reset link, under the policy."""
+
+
+class PasswordResetForm(BootstrapFormMixin, auth_forms.PasswordResetForm):
+    """The e-mail address of the account; the link goes only to an active account's address."""

@@ -167,3 +167,55 @@ class Account(User):
         proxy = True
         verbose_name = _("user account")
         verbose_name_plural = _("user accounts")
+
+
+class AccountSecurity(models.Model):
+    """An account's password age, whether it must change its password, and its last login.
+
+    Written by orgs.services (password changes, logins); read by orgs.selectors."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="security",
+    )
+    password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
+    password_must_change = models.BooleanField(
+        _("password must be changed"),
+        default=False,
+        help_text=_("Set by an administrator's password: the owner changes it at the next login."),
+    )
+    last_login_at = models.DateTimeField(_("last login at"), null=True, blank=True)
+    last_login_address = models.GenericIPAddressField(
+        _("last login address"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("account security")
+        verbose_name_plural = _("account security")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class PasswordHistory(models.Model):
+    """The hash of a password an account has had, so that recent ones are not chosen again."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="password_history",
+    )
+    password = models.CharField(_("password hash"), max_length=128)
+    created_at = models.DateTimeField(_("set at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("former password")
+        verbose_name_plural = _("former passwords")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.created_at:%Y-%m-%d}"

@@ -1,10 +1,15 @@
 """Reads of organisations and accounts for pages; everything goes through the scoping API."""
 
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q
+from django.utils import timezone
 
 from qhsta.scoping import Action, user_scope
 
-from .models import Account, Membership, Organization
+from .models import Account, AccountSecurity, Membership, Organization, PasswordHistory
 
 
 def memberships_managed(*, user):
@@ -31,3 +36,33 @@ def organization_children(*, organization: Organization, user):
 
 def can_manage_users(user) -> bool:
     return not user_scope(user, Action.MANAGE).empty
+
+
+def password_recent_hashes(*, user, count: int) -> list[str]:
+    """The hashes of the account's current and recent passwords, newest first, at most `count`."""
+    hashes = list(
+        PasswordHistory.objects.filter(user=user).values_list("password", flat=True)[:count]
+    )
+    current = get_user_model().objects.filter(pk=user.pk).values_list("password", flat=True).first()
+    if current and current not in hashes:
+        hashes = [current, *hashes][:count]
+    return hashes
+
+
+def password_change_reason(user) -> str | None:
+    """Why the user must change their password before anything else: "initial" (an
+    administrator set it), "expired" (older than PASSWORD_MAX_AGE_DAYS), or None."""
+    if not user.is_authenticated or not user.has_usable_password():
+        return None
+    record = AccountSecurity.objects.filter(user=user).first()
+    if record is not None and record.password_must_change:
+        return "initial"
+    max_age = settings.PASSWORD_MAX_AGE_DAYS
+    if not max_age:
+        return None
+    changed = record.password_changed_at if record and record.password_changed_at else None
+    if changed is None:
+        changed = user.date_joined
+    if changed < timezone.now() - dt.timedelta(days=max_age):
+        return "expired"
+    return None

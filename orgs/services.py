@@ -1,16 +1,26 @@
 """Writes to the organisation tree, accounts and role memberships."""
 
-from django.contrib.auth import get_user_model
+from django.conf import settings
+from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import Permission
+from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qhsta.scoping import Action, user_scope
 
 from .audit import access_log
 from .choices import AccessEventKind
-from .models import Membership, Organization, OrganizationUserObjectPermission
+from .identity import account_identity_check
+from .models import (
+    AccountSecurity,
+    Membership,
+    Organization,
+    OrganizationUserObjectPermission,
+    PasswordHistory,
+)
 from .roles import ROLE_ACTIONS, role_permissions
 
 
@@ -150,34 +160,50 @@ def user_create(
     organization: Organization,
     role: str,
 ):
-    """Open an account with its first role; the creator must be able to grant that role there."""
+    """Open an account with its first role; the creator must be able to grant that role there.
+
+    The username and name must not pass for another account's (orgs.identity); the password,
+    set by an administrator, follows the policy and is changed by its owner at the first login."""
     _check_can_grant(creator, organization, role)
+    account_identity_check(username=username, full_name=full_name)
     User = get_user_model()
     user = User(username=username, first_name=full_name, email=email)
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.error_list}) from exc
     user.set_password(password)
     user.full_clean()
     with transaction.atomic():
         user.save()
+        password_mark_initial(user=user)
         access_log(AccessEventKind.USER_CREATED, actor=creator, target_user=user, obj=organization)
         _membership_create(user, organization, role, creator)
     return user
+
+
+def _check_manages_account(actor, user, detail: str) -> None:
+    """The actor manages every organisation where `user` holds a role (or refuses, logged)."""
+    scope = user_scope(actor, Action.MANAGE)
+    paths = list(Membership.objects.filter(user=user).values_list("organization__path", flat=True))
+    if not paths or not all(scope.covers(p) for p in paths):
+        access_log(AccessEventKind.DENIED_WRITE, actor=actor, target_user=user, detail=detail)
+        error = PermissionDenied(
+            _("This account also holds roles outside your organisations; ask the province.")
+        )
+        error.access_logged = True
+        raise error
 
 
 def user_set_active(*, actor, user, active: bool) -> None:
     """Activate or deactivate an account whose every role lies inside the actor's management scope."""
     if actor.pk == user.pk:
         raise ValidationError(_("You cannot deactivate or reactivate your own account."))
-    scope = user_scope(actor, Action.MANAGE)
-    paths = list(Membership.objects.filter(user=user).values_list("organization__path", flat=True))
-    if not paths or not all(scope.covers(p) for p in paths):
-        access_log(AccessEventKind.DENIED_WRITE, actor=actor, target_user=user, detail="activate")
-        error = PermissionDenied(
-            _("This account also holds roles outside your organisations; ask the province.")
-        )
-        error.access_logged = True
-        raise error
+    _check_manages_account(actor, user, "activate")
     user.is_active = active
     user.save(update_fields=["is_active"])
+    if not active:
+        account_access_revoke(user=user)
     kind = AccessEventKind.USER_ACTIVATED if active else AccessEventKind.USER_DEACTIVATED
     access_log(kind, actor=actor, target_user=user)
 
@@ -199,3 +225,103 @@ def user_ensure(
         user.set_password(password)
         user.save()
     return user
+
+
+def user_update(*, actor, user, full_name: str, email: str) -> None:
+    """Change an account's name and e-mail (the username stays); the name must not pass for a
+    provincial account's. The actor manages every organisation where the account holds a role
+    (no actor: the system itself, or a superuser in the Django admin)."""
+    if actor is not None and not actor.is_superuser:
+        _check_manages_account(actor, user, "edit")
+    account_identity_check(full_name=full_name, user=user)
+    user.first_name, user.last_name = full_name, ""  # the whole name, as on the new-account page
+    user.email = email
+    user.full_clean()
+    user.save(update_fields=["first_name", "last_name", "email"])
+    access_log(AccessEventKind.USER_CHANGED, actor=actor, target_user=user, detail="name, e-mail")
+
+
+def user_password_set(*, actor, user, password: str) -> None:
+    """An administrator gives the account a new password (its owner forgot theirs and has no
+    e-mail): the policy applies, the owner changes it at the next login, and the account's
+    tokens and sessions end."""
+    if actor.pk == user.pk:
+        raise ValidationError(_("Change your own password on the password page."))
+    if not actor.is_superuser:
+        _check_manages_account(actor, user, "set password")
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.error_list}) from exc
+    user.set_password(password)
+    with transaction.atomic():
+        user.save(update_fields=["password"])
+        password_mark_initial(user=user)
+        access_log(AccessEventKind.USER_CHANGED, actor=actor, target_user=user, detail="password")
+
+
+def sessions_end(*, user, keep: str | None = None) -> int:
+    """End the user's sessions (except the one keyed `keep`); how many ended.
+
+    Database sessions only (the portal's engine): each live session is read to find its user."""
+    ended = 0
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.session_key == keep:
+            continue
+        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
+            session.delete()
+            ended += 1
+    return ended
+
+
+def account_access_revoke(*, user, keep_session: str | None = None) -> None:
+    """Delete the user's API tokens and end their sessions: nothing of them comes back later
+    (a reactivated account, a password set back by an administrator)."""
+    from qhsta.api.models import ApiToken
+
+    ApiToken.objects.filter(user=user).delete()
+    if user.last_login is not None:  # an account that never logged in has no session
+        sessions_end(user=user, keep=keep_session)
+
+
+def password_changed(*, user, keep: int) -> None:
+    """After any saved password change (orgs.passwords.PasswordHistoryValidator calls this):
+    the new hash joins the history (the last `keep` are kept), the password's age starts again,
+    and the account's tokens and sessions end. The view that changed a user's own password keeps
+    that session (update_session_auth_hash gives it a new key)."""
+    now = timezone.now()
+    with transaction.atomic():
+        AccountSecurity.objects.update_or_create(
+            user=user, defaults={"password_changed_at": now, "password_must_change": False}
+        )
+        if user.has_usable_password():
+            PasswordHistory.objects.create(user=user, password=user.password)
+        stale = PasswordHistory.objects.filter(user=user).values_list("pk", flat=True)[keep:]
+        PasswordHistory.objects.filter(pk__in=list(stale)).delete()
+        account_access_revoke(user=user)
+
+
+def password_mark_initial(*, user) -> None:
+    """The password was set by an administrator: its owner must change it at the next login."""
+    AccountSecurity.objects.update_or_create(user=user, defaults={"password_must_change": True})
+
+
+def password_age_restart(*, user) -> None:
+    """Count the password's age from now and take it for the owner's own (the demo loader only:
+    demo accounts keep the published demo password)."""
+    if settings.IS_PRODUCTION:
+        raise PermissionDenied("demo accounts are never refreshed in production")
+    AccountSecurity.objects.update_or_create(
+        user=user, defaults={"password_changed_at": timezone.now(), "password_must_change": False}
+    )
+
+
+def login_record(*, user, address: str | None) -> tuple:
+    """Note this login's time and address; returns the previous login's (time, address), or
+    (None, None) for a first login."""
+    record, _created = AccountSecurity.objects.get_or_create(user=user)
+    previous = (record.last_login_at, record.last_login_address)
+    record.last_login_at = timezone.now()
+    record.last_login_address = address or None
+    record.save(update_fields=["last_login_at", "last_login_address"])
+    return previous

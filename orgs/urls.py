@@ -18,5 +18,7 @@ urlpatterns = [
         views.MembershipWithdrawView.as_view(),
         name="membership_withdraw",
     ),
+    path("users/<int:pk>/edit/", views.AccountEditView.as_view(), name="account_edit"),
+    path("users/<int:pk>/password/", views.AccountPasswordView.as_view(), name="account_password"),
     path("users/<int:pk>/active/", views.AccountActiveView.as_view(), name="account_active"),
 ]

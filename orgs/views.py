@@ -1,19 +1,31 @@
 """Pages of the organisation tree and of accounts and their roles (administrators, within their subtree)."""
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView, View
 from django.views.generic.detail import SingleObjectMixin
 
+from qhsta.forms import add_service_errors
 from qhsta.scoping import Action, ancestor_paths
 from qhsta.scoping.views import ScopedViewMixin
 
 from . import services
-from .forms import AccountCreateForm, RoleGrantForm
+from .forms import (
+    AccountCreateForm,
+    AccountEditForm,
+    AccountPasswordForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    RoleGrantForm,
+    SetPasswordForm,
+)
+from .middleware import PASSWORD_CHANGE_SESSION_KEY
 from .models import Account, Membership, Organization
 from .roles import ROLE_ACTIONS
 from .selectors import account_list, can_manage_users, memberships_managed, organization_children
@@ -96,6 +108,9 @@ class AccountCreateView(ScopedViewMixin, FormView):
         except PermissionDenied as exc:
             form.add_error("role", str(exc))
             return self.form_invalid(form)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
         messages.success(self.request, _("Account %(name)s created.") % {"name": account.username})
         return redirect("orgs:account_detail", pk=account.pk)
 
@@ -173,3 +188,128 @@ class AccountActiveView(ScopedViewMixin, SingleObjectMixin, View):
                 request, _("Account activated.") if active else _("Account deactivated.")
             )
         return redirect(reverse("orgs:account_detail", kwargs={"pk": account.pk}))
+
+
+class AccountEditView(ScopedViewMixin, SingleObjectMixin, FormView):
+    """An account's name and e-mail (the username never changes)."""
+
+    model = Account
+    read_action = write_action = Action.MANAGE
+    form_class = AccountEditForm
+    template_name = "orgs/account_edit.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {"full_name": self.object.first_name, "email": self.object.email}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "account": self.object}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "account": self.object}
+
+    def form_valid(self, form):
+        try:
+            services.user_update(
+                actor=self.request.user,
+                user=self.object,
+                full_name=form.cleaned_data["full_name"],
+                email=form.cleaned_data["email"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Account changed."))
+        return redirect("orgs:account_detail", pk=self.object.pk)
+
+
+class AccountPasswordView(ScopedViewMixin, SingleObjectMixin, FormView):
+    """An administrator sets a new initial password, which the owner changes at the next login."""
+
+    model = Account
+    read_action = write_action = Action.MANAGE
+    form_class = AccountPasswordForm
+    template_name = "orgs/account_password.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "account": self.object}
+
+    def form_valid(self, form):
+        try:
+            services.user_password_set(
+                actor=self.request.user, user=self.object, password=form.cleaned_data["password"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("New initial password set; the owner changes it at the next login."),
+        )
+        return redirect("orgs:account_detail", pk=self.object.pk)
+
+
+# The owner's password: changed after logging in, or reset through a link sent by e-mail.
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    scope_exempt = "the user's own password"
+    form_class = PasswordChangeForm
+    template_name = "registration/password_change.html"
+    success_url = reverse_lazy("home")
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "reason": self.request.session.get(PASSWORD_CHANGE_SESSION_KEY),
+            "password_max_age_days": settings.PASSWORD_MAX_AGE_DAYS,
+        }
+
+    def form_valid(self, form):
+        response = super().form_valid(form)  # keeps this session, under a new key
+        self.request.session.pop(PASSWORD_CHANGE_SESSION_KEY, None)
+        messages.success(
+            self.request,
+            _(
+                "Your password has been changed. Your API tokens were revoked and your other "
+                "sessions ended."
+            ),
+        )
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    scope_exempt = "asks for a reset link by e-mail"
+    form_class = PasswordResetForm
+    template_name = "registration/password_reset.html"
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+    success_url = reverse_lazy("password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    scope_exempt = "says a reset link was sent"
+    template_name = "registration/password_reset_done.html"
+
+    def get_context_data(self, **kwargs):
+        hours = max(1, settings.PASSWORD_RESET_TIMEOUT // 3600)
+        return {**super().get_context_data(**kwargs), "reset_hours": hours}
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    scope_exempt = "a new password through a reset link"
+    form_class = SetPasswordForm
+    template_name = "registration/password_reset_confirm.html"
+    success_url = reverse_lazy("password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    scope_exempt = "says the password was reset"
+    template_name = "registration/password_reset_complete.html"

@@ -23,6 +23,7 @@ urlpatterns = [
         scope_exempt("ends the session")(auth_views.LogoutView.as_view()),
         name="logout",
     ),
+    path("accounts/password/", include("orgs.password_urls")),
     path("i18n/setlang/", scope_exempt("sets the language")(set_language), name="set_language"),
     path("public/", include("plan.public_urls")),
     path("plan/", include("plan.urls")),

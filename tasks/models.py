@@ -282,7 +282,7 @@ class Evidence(models.Model):
     @property
     def download_name(self) -> str:
         """The name it is offered for download under, with the extension of its real type."""
-        from .services import evidence_download_name
+        from .evidence import evidence_download_name
 
         return evidence_download_name(self.original_name, self.content_type)
 

@@ -21,6 +21,10 @@ def token_issue(*, user, name: str = "") -> tuple[ApiToken, str]:
     Expired tokens of the user are removed first; at most API_TOKENS_PER_USER live at once."""
     if not (user and user.is_active):
         raise PermissionDenied(_("This account is disabled."))
+    from qhsta.scoping.registry import password_change_reason
+
+    if password_change_reason(user):  # an initial or expired password: the portal first
+        raise PermissionDenied(_("Change your password in the portal first."))
     name = (name or "").strip()
     if len(name) > 100:
         raise ValidationError({"name": _("Keep the name under 100 characters.")})

@@ -15,14 +15,20 @@ _registered: dict[str, object] = {}
 
 
 def register_organizations(
-    *, organization_model, permission_model, access_log: Callable[..., object]
+    *,
+    organization_model,
+    permission_model,
+    access_log: Callable[..., object],
+    password_change_reason: Callable[..., object] | None = None,
 ) -> None:
     """Hand the kernel the organisation model, its user object-permission model (one row per
-    user, organisation and action) and the function that records an access event."""
+    user, organisation and action), the function that records an access event, and the one
+    that says why an account must change its password first (None: it need not)."""
     _registered.update(
         organization_model=organization_model,
         permission_model=permission_model,
         access_log=access_log,
+        password_change_reason=password_change_reason,
     )
 
 
@@ -44,6 +50,12 @@ def organization_model():
 def permission_model():
     """The user object-permission model on organisations (orgs.OrganizationUserObjectPermission)."""
     return _get("permission_model")
+
+
+def password_change_reason(user):
+    """Why `user` must change the password before anything else (initial or expired), or None."""
+    check = _registered.get("password_change_reason")
+    return check(user) if check else None
 
 
 def log_access(kind: str, **kwargs):

@@ -53,9 +53,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A logged-in session lives SESSION_IDLE_MINUTES past its last request.
+    "orgs.middleware.SessionIdleMiddleware",
     # Default deny: every page needs a login unless its view says otherwise.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # An initial or expired password: the password change page before anything else.
+    "orgs.middleware.PasswordChangeRequiredMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "qhsta.middleware.AccessDeniedLogMiddleware",
@@ -114,12 +118,39 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
+# The password policy (等保 2.0 level 3; README "Accounts, passwords and sessions"): at least
+# PASSWORD_MIN_LENGTH characters of PASSWORD_MIN_CLASSES kinds (lower, upper, digits, symbols),
+# none of the last PASSWORD_HISTORY_COUNT again, changed every PASSWORD_MAX_AGE_DAYS days (0:
+# never), and a password set by an administrator changed at the first login. The history
+# validator also records every change and ends the account's tokens and sessions (orgs.passwords).
+PASSWORD_MIN_LENGTH = env.int("PASSWORD_MIN_LENGTH", default=12)
+PASSWORD_MIN_CLASSES = env.int("PASSWORD_MIN_CLASSES", default=3)
+PASSWORD_HISTORY_COUNT = env.int("PASSWORD_HISTORY_COUNT", default=5)
+PASSWORD_MAX_AGE_DAYS = env.int("PASSWORD_MAX_AGE_DAYS", default=90)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
+    },
+    {
+        "NAME": "orgs.passwords.CharacterClassValidator",
+        "OPTIONS": {"min_classes": PASSWORD_MIN_CLASSES},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {
+        "NAME": "orgs.passwords.PasswordHistoryValidator",
+        "OPTIONS": {"count": PASSWORD_HISTORY_COUNT},
+    },
 ]
+# A password reset link works for an hour.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT_SECONDS", default=60 * 60)
+# Sessions end after SESSION_IDLE_MINUTES without a request (orgs.middleware pushes the expiry
+# back as requests come), and when the browser closes.
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "plan:plan_current"
 LOGOUT_REDIRECT_URL = "login"
@@ -254,10 +285,11 @@ REST_FRAMEWORK = {
     },
 }
 API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=1000)
-# API tokens (django-rest-knox, hashed, in api.ApiToken): lifetime in days (0: no expiry).
+# API tokens (django-rest-knox, hashed, in api.ApiToken): lifetime in days (0: no expiry). A
+# password change or reset and a deactivation delete the account's tokens (orgs.services).
 KNOX_TOKEN_MODEL = "api.ApiToken"  # noqa: S105  (a model name, not a secret)
 REST_KNOX = {"AUTH_HEADER_PREFIX": "Token", "TOKEN_TTL": None}
-API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=365)
+API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=90)
 API_TOKENS_PER_USER = env.int("API_TOKENS_PER_USER", default=20)
 # knox's own token table is never used (the model is api.ApiToken), yet its first migration
 # creates it, with a key to auth_user that blocks emptying that table: knox is left unmigrated.

@@ -40,6 +40,11 @@ def test_every_route_goes_through_the_scoping_api():
         "",
         "accounts/login/",
         "accounts/logout/",
+        "accounts/password/change/",  # the user's own password
+        "accounts/password/reset/",  # a reset link by e-mail, like the login page
+        "accounts/password/reset/<uidb64>/<token>/",
+        "accounts/password/reset/complete/",
+        "accounts/password/reset/sent/",
         "api/docs/",  # documentation only
         "api/schema/",  # documentation only
         "api/v1/auth/token/",  # username and password for a token, like the login page
@@ -175,11 +180,15 @@ def test_leadership_writes_nothing(world, client):
         (f"/users/{target.pk}/roles/", {"organization": world.orgs["xining"].pk, "role": "leader"}),
         (f"/users/{target.pk}/roles/{membership.pk}/withdraw/", {}),
         (f"/users/{target.pk}/active/", {"active": "0"}),
+        (f"/users/{target.pk}/edit/", {"full_name": "x", "email": ""}),
+        (f"/users/{target.pk}/password/", {"password": "a-Long-passw0rd!"}),
     ]
     for url, data in attempts:
         assert client.post(url, data).status_code in (403, 404), url
     assert Membership.objects.filter(pk=membership.pk).exists()
-    assert Account.objects.get(pk=target.pk).is_active
+    target = Account.objects.get(pk=target.pk)
+    assert target.is_active and target.first_name != "x"
+    assert not target.check_password("a-Long-passw0rd!")
     assert not Account.objects.filter(username="x1").exists()
 
 

@@ -10,7 +10,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from orgs.models import Organization
-from orgs.services import membership_grant, organization_tree_load, user_ensure
+from orgs.services import (
+    membership_grant,
+    organization_tree_load,
+    password_age_restart,
+    user_ensure,
+)
 from tasks.demo import demo_reports_load
 from tasks.rollups.outbox import rollups_deferred
 
@@ -56,6 +61,9 @@ class Command(BaseCommand):
                 password=DEMO_PASSWORD,
                 is_superuser=item.get("superuser", False),
             )
+            # the published demo password never expires nor counts as an initial one: the
+            # demo and its browser tests log straight in (settings.IS_PRODUCTION refuses this)
+            password_age_restart(user=user)
             for role, code in item["roles"]:
                 membership_grant(user=user, organization=orgs[code], role=role)
         self.stdout.write(
