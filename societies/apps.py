@@ -7,3 +7,11 @@ class SocietiesConfig(AppConfig):
 
     name = "societies"
     verbose_name = _("Learned societies")
+
+    def ready(self):
+        from tasks.plausibility import register_feed
+
+        from .selectors import COUNCIL_SHARE
+
+        # its values come from the council register only: read-only in reports and the API
+        register_feed(COUNCIL_SHARE, _("fed automatically from the societies' council register"))
