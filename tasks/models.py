@@ -333,7 +333,8 @@ class IndicatorValue(models.Model):
         null=True,
         related_name="+",
     )
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # flags are derived from the figures (and worded when shown); the explanation is kept
+    history = HistoricalRecords(excluded_fields=["updated_at", "flags"])
 
     scope = Scope(org_path="organization__path")
     objects = ScopedQuerySet.as_manager()
