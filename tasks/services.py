@@ -107,6 +107,43 @@ def period_set_deadline(*, actor, period: ReportingPeriod, deadline: dt.date) ->
     return period
 
 
+# ---- plausibility rules --------------------------------------------------------------------
+
+RULE_FIELDS = (
+    "minimum",
+    "maximum",
+    "allow_negative",
+    "numerator_may_exceed_denominator",
+    "expected_min",
+    "expected_max",
+    "max_change",
+)
+
+
+def indicator_rule_save(*, actor, indicator: Indicator, **fields):
+    """Set an indicator's plausibility rules (empty fields take the unit's defaults); only the
+    plan's administrators may. Values already stored are judged by the new rules when they are
+    next saved or submitted."""
+    from .models import IndicatorRule
+
+    _require(
+        actor,
+        Action.MANAGE,
+        indicator.plan,
+        _("Only the plan's administrators set the plausibility rules."),
+    )
+    rule = IndicatorRule.objects.filter(indicator=indicator).first() or IndicatorRule(
+        indicator=indicator
+    )
+    for name in RULE_FIELDS:
+        if name in fields:
+            setattr(rule, name, fields[name])
+    rule.full_clean()
+    rule.save()
+    indicator.rule = rule
+    return rule
+
+
 # ---- work items and assignments ------------------------------------------------------------
 
 

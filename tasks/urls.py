@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import period_views, views
+from . import period_views, rule_views, views
 
 app_name = "tasks"
 
@@ -31,5 +31,7 @@ urlpatterns = [
         period_views.PeriodDeadlineView.as_view(),
         name="period_deadline",
     ),
+    path("rules/<slug:code>/", rule_views.RuleListView.as_view(), name="rule_list"),
+    path("rules/indicator/<int:pk>/", rule_views.RuleEditView.as_view(), name="rule_edit"),
     path("", include("tasks.workitem_urls")),
 ]

@@ -286,3 +286,43 @@ def test_a_stored_figure_beyond_the_column_keeps_the_pages_open_and_can_be_corre
         Decimal(1),
         Decimal(4),
     )
+
+
+def test_plan_administrators_set_an_indicators_rules_and_they_apply(reporting):
+    r = reporting
+    plan = r.rate.plan
+    admin = client_for(r.users["province_admin"])
+    listing = admin.get(f"/rules/{plan.code}/").content.decode()
+    row = listing.split(f'data-code="{r.rate.code}"')[1].split("</tr>")[0]
+    assert "可能范围0–100" in row and "较上期变化不超过50%" in row
+    literacy = listing.split(f'data-code="{r.literacy.code}"')[1].split("</tr>")[0]
+    assert "由科学素质调查登记自动汇入" in literacy
+
+    officer = client_for(r.users["xining_officer"])
+    assert officer.get(f"/rules/indicator/{r.rate.pk}/").status_code in (403, 404)
+    assert officer.post(f"/rules/indicator/{r.rate.pk}/", {"expected_min": "1"}).status_code in (
+        403,
+        404,
+    )
+    assert not IndicatorRule.objects.exists()
+
+    wrong = admin.post(
+        f"/rules/indicator/{r.rate.pk}/", {"expected_min": "80", "expected_max": "60"}
+    )
+    assert wrong.status_code == 400 and "不能低于下限" in wrong.content.decode()
+    saved = admin.post(
+        f"/rules/indicator/{r.rate.pk}/",
+        {"expected_min": "60", "expected_max": "100", "max_change": "20"},
+    )
+    assert saved.status_code == 302
+    rule = IndicatorRule.objects.get(indicator=r.rate)
+    assert (rule.expected_min, rule.max_change, rule.maximum) == (Decimal(60), Decimal(20), None)
+
+    report = open_report(r)
+    num, den, _ = fields(r)
+    page = officer.post(
+        f"/reports/{report.pk}/edit/",
+        {**FORM, "version": report.version, num: "40", den: "100"},
+        follow=True,
+    ).content.decode()
+    assert "40超出预期范围60–100" in page
