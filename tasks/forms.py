@@ -111,12 +111,20 @@ class ReportForm(BootstrapFormMixin, forms.ModelForm):
                     "source": fed,
                     "fields": [] if fed else [self[n] for n in names.values()],
                     "explanation": None if fed else self[f"ind_{ind.pk}_why"],
-                    "flags": []
-                    if fed or current is None
-                    else plausibility.flag_messages(current.flags),
+                    "flags": [] if fed or current is None else self._warnings(ind, current),
                 }
             )
         return groups
+
+    @staticmethod
+    def _warnings(ind, current) -> list[str]:
+        """The stored value's flags, and what makes it impossible when it was stored before the
+        rules refused it (so the officer knows what to correct)."""
+        figures = {"value": current.value}
+        if ind.aggregation == "ratio":
+            figures = {"numerator": current.numerator, "denominator": current.denominator}
+        impossible = list(plausibility.hard_errors(ind, **figures).values())
+        return impossible + plausibility.flag_messages(current.flags)
 
     def value_inputs(self) -> list[ValueInput]:
         data = self.cleaned_data

@@ -269,6 +269,7 @@ def test_a_stored_figure_beyond_the_column_keeps_the_pages_open_and_can_be_corre
     assert officer.get(f"/reports/{report.pk}/").status_code == 200
     edit = officer.get(f"/reports/{report.pk}/edit/")
     assert edit.status_code == 200 and "99999999999999" in edit.content.decode()
+    assert "分子（99999999999999）不能大于分母（0.000001）" in edit.content.decode()
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(user=r.users['xining_officer'])[1]}")
     for url in ("/api/v1/indicator-values/", "/api/v1/progress-reports/"):
