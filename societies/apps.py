@@ -9,3 +9,12 @@ class SocietiesConfig(AppConfig):
 
     name = "societies"
     verbose_name = _("Learned societies")
+
+    def ready(self):
+        from tasks.plausibility import register_feed
+
+        from .selectors import COUNCIL_SHARE, STANDING_COUNCIL_SHARE
+
+        # their values come from the council register only: read-only in reports and the API
+        for code in (COUNCIL_SHARE, STANDING_COUNCIL_SHARE):
+            register_feed(code, _("fed automatically from the societies' council register"))

@@ -9,6 +9,7 @@ from . import services
 from .models import (
     Assignment,
     Evidence,
+    IndicatorRule,
     IndicatorValue,
     ProgressReport,
     ReminderLog,
@@ -113,6 +114,45 @@ class IndicatorValueAdmin(SimpleHistoryAdmin):
     list_display = ["indicator", "organization", "period", "value", "state"]
     list_filter = ["indicator", "state"]
     raw_id_fields = ["organization", "period", "report", "updated_by"]
+
+
+@admin.register(IndicatorRule)
+class IndicatorRuleAdmin(admin.ModelAdmin):
+    """Plausibility rules per indicator; empty fields take the unit's defaults
+    (tasks.plausibility), shown in the list as the rules in force."""
+
+    list_display = ["indicator", "unit", "in_force"]
+    list_filter = ["indicator__plan"]
+    search_fields = ["indicator__name", "indicator__code"]
+    autocomplete_fields = ["indicator"]
+    fieldsets = [
+        (None, {"fields": ["indicator"]}),
+        (
+            _("Hard rules: a value outside them is refused"),
+            {
+                "fields": [
+                    "minimum",
+                    "maximum",
+                    "allow_negative",
+                    "numerator_may_exceed_denominator",
+                ]
+            },
+        ),
+        (
+            _("Soft rules: a value outside them needs an explanation to be submitted"),
+            {"fields": ["expected_min", "expected_max", "max_change"]},
+        ),
+    ]
+
+    @admin.display(description=_("unit"))
+    def unit(self, rule):
+        return rule.indicator.unit
+
+    @admin.display(description=_("rules in force"))
+    def in_force(self, rule):
+        from .plausibility import describe_rules
+
+        return describe_rules(rule.indicator)
 
 
 @admin.register(ReminderLog)

@@ -1,5 +1,7 @@
 """Every model of carrying out the plan: periods, work items, assignments, reports, evidence, values, reminders, rollups and the outbox."""
 
+import decimal
+
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -287,6 +289,26 @@ class Evidence(models.Model):
         return evidence_download_name(self.original_name, self.content_type)
 
 
+class FigureField(models.DecimalField):
+    """A DecimalField that reads back a number beyond its precision instead of failing the whole
+    query. PostgreSQL refuses such a number on the way in; SQLite keeps whatever it is given,
+    and Django would then raise on every read of the row, taking every page and list that
+    touches it down. tasks.plausibility refuses such numbers before they are stored; this keeps
+    a row that holds one anyway readable, so it can be seen and corrected."""
+
+    READ_PRECISION = 400  # digits: enough for any float SQLite can hold, quantized to 6 places
+
+    @cached_property
+    def context(self):
+        # used by the database's converter when the value is read
+        return decimal.Context(prec=self.READ_PRECISION)
+
+    def to_python(self, value):
+        if isinstance(value, float):  # as DecimalField does, at the column's own precision
+            return super().to_python(decimal.Context(prec=self.max_digits).create_decimal(value))
+        return super().to_python(value)
+
+
 class IndicatorValue(models.Model):
     """An organisation's actual value of an indicator for a period, reported with a report."""
 
@@ -308,13 +330,14 @@ class IndicatorValue(models.Model):
         on_delete=models.PROTECT,
         related_name="indicator_values",
     )
-    value = models.DecimalField(_("value"), max_digits=20, decimal_places=6, null=True, blank=True)
-    numerator = models.DecimalField(
-        _("numerator"), max_digits=20, decimal_places=6, null=True, blank=True
-    )
-    denominator = models.DecimalField(
+    value = FigureField(_("value"), max_digits=20, decimal_places=6, null=True, blank=True)
+    numerator = FigureField(_("numerator"), max_digits=20, decimal_places=6, null=True, blank=True)
+    denominator = FigureField(
         _("denominator"), max_digits=20, decimal_places=6, null=True, blank=True
     )
+    # what tasks.plausibility found unusual when the value was saved: [{"code": …, params}]
+    flags = models.JSONField(_("plausibility warnings"), default=list, blank=True)
+    explanation = models.TextField(_("explanation of an unusual value"), blank=True)
     report = models.ForeignKey(
         ProgressReport,
         verbose_name=_("report"),
@@ -334,7 +357,8 @@ class IndicatorValue(models.Model):
         null=True,
         related_name="+",
     )
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # flags are derived from the figures (and worded when shown); the explanation is kept
+    history = HistoricalRecords(excluded_fields=["updated_at", "flags"])
 
     scope = Scope(org_path="organization__path")
     objects = ScopedQuerySet.as_manager()
@@ -356,6 +380,78 @@ class IndicatorValue(models.Model):
     @cached_property
     def is_ratio(self) -> bool:
         return self.indicator.aggregation == "ratio"
+
+
+class IndicatorRule(models.Model):
+    """How plausible an indicator's values must be, set by the plan's administrators. Empty
+    fields take the defaults of the indicator's unit (see tasks.plausibility)."""
+
+    indicator = models.OneToOneField(
+        "plan.Indicator",
+        verbose_name=_("indicator"),
+        on_delete=models.CASCADE,
+        related_name="rule",
+    )
+    # hard rules: a value outside them is refused
+    minimum = models.DecimalField(
+        _("lowest possible value"),
+        max_digits=20,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text=_("Empty: 0 for a percentage, none otherwise (negative values are refused)."),
+    )
+    maximum = models.DecimalField(
+        _("highest possible value"),
+        max_digits=20,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text=_("Empty: 100 for a percentage, none otherwise."),
+    )
+    allow_negative = models.BooleanField(
+        _("negative values possible"),
+        default=False,
+        help_text=_("For changes and balances; counts and shares are never negative."),
+    )
+    numerator_may_exceed_denominator = models.BooleanField(
+        _("numerator may exceed the denominator"),
+        default=False,
+        help_text=_("Only for ratios that are not shares of a whole."),
+    )
+    # soft rules: a value outside them is flagged and needs an explanation to be submitted
+    expected_min = models.DecimalField(
+        _("lowest expected value"), max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    expected_max = models.DecimalField(
+        _("highest expected value"), max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    max_change = models.DecimalField(
+        _("largest expected change against the previous period (%)"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("Empty: 50 %."),
+    )
+
+    class Meta:
+        verbose_name = _("plausibility rule")
+        verbose_name_plural = _("plausibility rules")
+        ordering = ["indicator"]
+
+    def __str__(self) -> str:
+        return str(self.indicator)
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        pairs = (("minimum", "maximum"), ("expected_min", "expected_max"))
+        for low, high in pairs:
+            a, b = getattr(self, low), getattr(self, high)
+            if a is not None and b is not None and a > b:
+                raise ValidationError({high: _("This must not be below the lower bound.")})
 
 
 class ReminderLog(models.Model):

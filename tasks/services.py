@@ -18,6 +18,7 @@ from plan.models import Indicator, KeyTask, Plan
 from qhsta.conflicts import VersionConflict
 from qhsta.scoping import Action, user_can
 
+from . import plausibility
 from .choices import AssignmentRole, PeriodKind, ProgressStatus, ReportState
 from .evidence import ALLOWED_EVIDENCE, evidence_download_name  # noqa: F401
 from .models import Assignment, Evidence, IndicatorValue, ProgressReport, ReportingPeriod, WorkItem
@@ -155,6 +156,43 @@ def _require_open(period: ReportingPeriod) -> None:
         )
 
 
+# ---- plausibility rules --------------------------------------------------------------------
+
+RULE_FIELDS = (
+    "minimum",
+    "maximum",
+    "allow_negative",
+    "numerator_may_exceed_denominator",
+    "expected_min",
+    "expected_max",
+    "max_change",
+)
+
+
+def indicator_rule_save(*, actor, indicator: Indicator, **fields):
+    """Set an indicator's plausibility rules (empty fields take the unit's defaults); only the
+    plan's administrators may. Values already stored are judged by the new rules when they are
+    next saved or submitted."""
+    from .models import IndicatorRule
+
+    _require(
+        actor,
+        Action.MANAGE,
+        indicator.plan,
+        _("Only the plan's administrators set the plausibility rules."),
+    )
+    rule = IndicatorRule.objects.filter(indicator=indicator).first() or IndicatorRule(
+        indicator=indicator
+    )
+    for name in RULE_FIELDS:
+        if name in fields:
+            setattr(rule, name, fields[name])
+    rule.full_clean()
+    rule.save()
+    indicator.rule = rule
+    return rule
+
+
 # ---- work items and assignments ------------------------------------------------------------
 
 
@@ -259,19 +297,32 @@ class ValueInput:
     value: Decimal | None = None
     numerator: Decimal | None = None
     denominator: Decimal | None = None
+    explanation: str | None = None  # None keeps the stored one
 
 
 def _check_values(values: list[ValueInput]) -> dict:
+    """tasks.plausibility's hard rules and read-only (register-fed) indicators; keyed
+    `indicator_<id>`, each message naming the field it is about."""
+    labels = {
+        "value": _("value"),
+        "numerator": _("numerator"),
+        "denominator": _("denominator"),
+    }
     errors = {}
     for v in values:
         key = f"indicator_{v.indicator.pk}"
-        if v.indicator.aggregation == "ratio":
-            if (v.numerator is None) != (v.denominator is None):
-                errors[key] = _("Give both the numerator and the denominator.")
-            elif v.denominator is not None and v.denominator <= 0:
-                errors[key] = _("The denominator must be greater than zero.")
-            elif v.numerator is not None and v.numerator < 0:
-                errors[key] = _("The numerator cannot be negative.")
+        if read_only := plausibility.read_only_error(v.indicator):
+            errors[key] = read_only
+            continue
+        found = plausibility.hard_errors(
+            v.indicator, value=v.value, numerator=v.numerator, denominator=v.denominator
+        )
+        if found:
+            errors[key] = [
+                _("%(indicator)s, %(field)s: %(message)s")
+                % {"indicator": v.indicator.name, "field": labels[name], "message": message}
+                for name, message in found.items()
+            ]
     return errors
 
 
@@ -325,17 +376,37 @@ def _save_values(user, report: ProgressReport, values) -> None:
             indicator=v.indicator, organization=report.organization, period=report.period
         )
         if v.indicator.aggregation == "ratio" and v.numerator is not None:
-            value = (
-                (v.numerator / v.denominator * 100)
-                if v.indicator.unit == "%"
-                else v.numerator / v.denominator
-            )
+            value = plausibility.derived_value(v.indicator, v.numerator, v.denominator)
         else:
             value = v.value
         row.value, row.numerator, row.denominator = value, v.numerator, v.denominator
+        row.flags = plausibility.flags_for(
+            v.indicator, report.organization_id, report.period, value
+        )
+        if v.explanation is not None:
+            row.explanation = v.explanation.strip()
         row.report, row.state, row.updated_by = report, report.state, user
         row._history_user = user
         row.save()
+
+
+def _require_explained(report: ProgressReport) -> None:
+    """Every value of the report that the soft rules flag (looked at again now: the period
+    before may have been approved since) carries an explanation."""
+    errors = {}
+    for row in IndicatorValue.objects.filter(report=report).select_related("indicator"):
+        if plausibility.feed_source(row.indicator):
+            continue
+        flags = plausibility.flags_for(row.indicator, row.organization_id, report.period, row.value)
+        if flags != row.flags:
+            row.flags = flags
+            row.save(update_fields=["flags", "updated_at"])
+        if flags and not row.explanation.strip():
+            errors[f"explanation_{row.indicator_id}"] = plausibility.explanation_needed(
+                row.indicator, flags
+            )
+    if errors:
+        raise ValidationError(errors)
 
 
 def _require_complete(report: ProgressReport) -> None:
@@ -392,6 +463,7 @@ def report_submit(*, user, report: ProgressReport, version: int) -> ProgressRepo
     _require(user, Action.REPORT, report, _("You may not report for this organisation."))
     _require_open(report.period)
     _require_complete(report)
+    _require_explained(report)
     now = timezone.now()
     return _transition(
         report,

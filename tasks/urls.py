@@ -3,7 +3,7 @@
 from django.urls import include, path
 
 from .periods import views as period_views
-from .reporting import views
+from .reporting import rule_views, views
 
 app_name = "tasks"
 
@@ -35,5 +35,7 @@ urlpatterns = [
         name="period_deadline",
     ),
     path("periods/close/<int:pk>/", period_views.PeriodCloseView.as_view(), name="period_close"),
+    path("rules/<slug:code>/", rule_views.RuleListView.as_view(), name="rule_list"),
+    path("rules/indicator/<int:pk>/", rule_views.RuleEditView.as_view(), name="rule_edit"),
     path("", include("tasks.workitems.urls")),
 ]

@@ -18,7 +18,8 @@ class Reporting:
     haixi: Assignment
     period: ReportingPeriod
     earlier: ReportingPeriod
-    literacy: Indicator
+    literacy: Indicator  # fed by the literacy survey register: nobody types it
+    rate: Indicator  # a ratio the officers type into their reports (Xining's assignment)
     users: dict
 
 
@@ -33,9 +34,19 @@ def build_reporting(plan) -> Reporting:
         due_date=dt.date(2025, 12, 31),
     )
     literacy = Indicator.objects.get(plan=plan, code="science-literacy-rate")
+    rate = Indicator.objects.create(
+        plan=plan,
+        code="survey-sample-completion",
+        name="抽样调查样本完成率",
+        unit="%",
+        target=95,
+        target_year=2025,
+        aggregation="ratio",
+        key_task=task,
+    )
     orgs = {o.code: o for o in Organization.objects.filter(code__in=["xining", "haixi"])}
     xining = Assignment.objects.create(work_item=item, organization=orgs["xining"], role="lead")
-    xining.indicators.add(literacy)
+    xining.indicators.add(rate)
     haixi = Assignment.objects.create(work_item=item, organization=orgs["haixi"], role="supporting")
     users = {u.username: u for u in get_user_model().objects.all()}
     return Reporting(
@@ -45,5 +56,6 @@ def build_reporting(plan) -> Reporting:
         period=ReportingPeriod.objects.get(plan=plan, kind="quarter", year=2025, number=3),
         earlier=ReportingPeriod.objects.get(plan=plan, kind="quarter", year=2025, number=2),
         literacy=literacy,
+        rate=rate,
         users=users,
     )

@@ -32,7 +32,12 @@ def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
 
     if isinstance(detail, dict):
         for key, value in detail.items():
-            name = prefix if key == NON_FIELD else (f"{prefix}.{key}" if prefix else str(key))
+            if key == NON_FIELD:
+                name = prefix
+            elif isinstance(key, int):  # a list's errors by index (LIST_SERIALIZER_ERRORS_AS_DICT)
+                name = f"{prefix}[{key}]"
+            else:
+                name = f"{prefix}.{key}" if prefix else str(key)
             merge(_flatten(value, name))
     elif isinstance(detail, list):
         if any(isinstance(item, (dict, list)) for item in detail):

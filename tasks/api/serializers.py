@@ -10,6 +10,7 @@ from plan.api.serializers import number
 from plan.models import Indicator
 from qhsta.scoping import Action
 
+from .. import plausibility
 from ..choices import ProgressStatus
 from ..models import (
     Assignment,
@@ -25,6 +26,22 @@ from ..models import (
 
 def _user(serializer):
     return serializer.context["request"].user
+
+
+class StoredFigure(serializers.DecimalField):
+    """A stored figure as a JSON number. One beyond the column's precision (a row SQLite took
+    before the plausibility rules refused such numbers) is written as it is, not failed on:
+    the list stays readable and the value can be corrected."""
+
+    def to_representation(self, value):
+        try:
+            return super().to_representation(value)
+        except (ArithmeticError, ValueError):
+            return value
+
+
+def figure(**kwargs):
+    return StoredFigure(max_digits=20, decimal_places=6, coerce_to_string=False, **kwargs)
 
 
 @extend_schema_field(OpenApiTypes.INT)  # ids are integers; the schema cannot see the model
@@ -113,9 +130,9 @@ class ValueSerializer(serializers.ModelSerializer):
     organization = serializers.CharField(source="organization.code", read_only=True)
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     period_label = serializers.CharField(source="period.label", read_only=True)
-    value = number(read_only=True, allow_null=True)
-    numerator = number(read_only=True, allow_null=True)
-    denominator = number(read_only=True, allow_null=True)
+    value = figure(read_only=True, allow_null=True)
+    numerator = figure(read_only=True, allow_null=True)
+    denominator = figure(read_only=True, allow_null=True)
     status = serializers.CharField(source="state", read_only=True)
     report_version = serializers.IntegerField(
         source="report.version", read_only=True, allow_null=True, default=None
@@ -171,7 +188,7 @@ class ValueRows:
 
     @property
     def data(self) -> list[dict]:
-        figure = number()
+        stored = figure()
         moment = serializers.DateTimeField()
         labels: dict = {}
 
@@ -185,7 +202,7 @@ class ValueRows:
             return labels[key]
 
         def decimal(value):
-            return None if value is None else figure.to_representation(value)
+            return None if value is None else stored.to_representation(value)
 
         return [
             {
@@ -212,9 +229,23 @@ class _Figures(serializers.Serializer):
     value = number(required=False, allow_null=True)
     numerator = number(required=False, allow_null=True)
     denominator = number(required=False, allow_null=True)
+    explanation = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=5000,
+        help_text=_(
+            "Why an unusual value is right; a value the plausibility rules flag cannot be "
+            "submitted without it."
+        ),
+    )
 
     def check_figures(self, indicator: Indicator, attrs: dict) -> dict:
-        """The input's shape for the indicator (the service judges the figures themselves)."""
+        """The input's shape for the indicator and tasks.plausibility's hard rules (the same
+        the report form and the service apply), each error on the field it is about."""
+        if read_only := plausibility.read_only_error(indicator):
+            raise serializers.ValidationError(
+                {"numerator" if indicator.aggregation == "ratio" else "value": read_only}
+            )
         if indicator.aggregation == "ratio":
             if attrs.get("value") is not None:
                 raise serializers.ValidationError(
@@ -224,6 +255,9 @@ class _Figures(serializers.Serializer):
             raise serializers.ValidationError(
                 {"numerator": _("This indicator takes a value, not a numerator and denominator.")}
             )
+        figures = {k: attrs.get(k) for k in ("value", "numerator", "denominator")}
+        if errors := plausibility.hard_errors(indicator, **figures):
+            raise serializers.ValidationError(errors)
         return attrs
 
 
@@ -260,16 +294,47 @@ class ValueUpdateSerializer(_Figures):
 # ---- reports ---------------------------------------------------------------------------------
 
 
+class FlagSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text=_("range or change"))
+    message = serializers.CharField()
+
+
 class ReportValueSerializer(serializers.ModelSerializer):
     indicator_code = serializers.CharField(source="indicator.code", read_only=True)
-    value = number(read_only=True, allow_null=True)
-    numerator = number(read_only=True, allow_null=True)
-    denominator = number(read_only=True, allow_null=True)
+    value = figure(read_only=True, allow_null=True)
+    numerator = figure(read_only=True, allow_null=True)
+    denominator = figure(read_only=True, allow_null=True)
+    flags = serializers.SerializerMethodField(
+        help_text=_("What the plausibility rules found unusual; explain it before submitting.")
+    )
+    fed_by = serializers.SerializerMethodField(
+        help_text=_("Where the value comes from when a register feeds it (read-only), else null.")
+    )
 
     class Meta:
         model = IndicatorValue
-        fields = ["indicator", "indicator_code", "value", "numerator", "denominator"]
+        fields = [
+            "indicator",
+            "indicator_code",
+            "value",
+            "numerator",
+            "denominator",
+            "flags",
+            "explanation",
+            "fed_by",
+        ]
         read_only_fields = fields
+
+    @extend_schema_field(FlagSerializer(many=True))
+    def get_flags(self, row) -> list[dict]:
+        return [
+            {"code": flag.get("code", ""), "message": plausibility.flag_message(flag)}
+            for flag in row.flags or ()
+        ]
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_fed_by(self, row) -> str | None:
+        return plausibility.feed_source(row.indicator)
 
 
 class ReportSerializer(serializers.ModelSerializer):

@@ -195,9 +195,16 @@ class ProgressReportViewSet(
         report = self.get_object()
         data = VersionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        report = services.report_submit(
-            user=request.user, report=report, version=data.validated_data["version"]
-        )
+        try:
+            report = services.report_submit(
+                user=request.user, report=report, version=data.validated_data["version"]
+            )
+        except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):
+                raise
+            # a flagged value without its explanation: PATCH values[].explanation, then submit
+            names = {k: "explanation" for k in exc.error_dict if k.startswith("explanation_")}
+            raise _value_errors(exc, names) from exc
         return self._respond(report)
 
     @extend_schema(request=VersionSerializer, responses={200: ReportSerializer, **ERRORS})
@@ -358,7 +365,7 @@ class IndicatorValueViewSet(
         return self._respond(value)
 
     def _save(self, report, version, indicator, fields) -> IndicatorValue:
-        figures = {k: fields.get(k) for k in ("value", "numerator", "denominator")}
+        figures = {k: fields.get(k) for k in ("value", "numerator", "denominator", "explanation")}
         key = "numerator" if indicator.aggregation == "ratio" else "value"
         try:
             services.report_save(

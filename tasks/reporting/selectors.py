@@ -160,6 +160,31 @@ def previous_reports(*, reports) -> dict[int, ProgressReport]:
     return found
 
 
+@dataclass
+class FlaggedValue:
+    value: IndicatorValue
+    messages: list[str]
+
+    @property
+    def explanation(self) -> str:
+        return self.value.explanation
+
+
+def flagged_values(*, reports) -> dict[int, list[FlaggedValue]]:
+    """For each report (by id) its values the plausibility rules flagged, with their warnings
+    and the officer's explanation (one query)."""
+    from .plausibility import flag_messages
+
+    found: dict[int, list[FlaggedValue]] = defaultdict(list)
+    rows = IndicatorValue.objects.filter(report__in=[r.pk for r in reports]).select_related(
+        "indicator"
+    )
+    for row in rows.order_by("indicator__code"):
+        if row.flags:
+            found[row.report_id].append(FlaggedValue(row, flag_messages(row.flags)))
+    return dict(found)
+
+
 def previous_report(*, report: ProgressReport):
     """The approved report of the same assignment for the period before, for comparison."""
     return previous_reports(reports=[report]).get(report.pk)
@@ -167,7 +192,11 @@ def previous_report(*, report: ProgressReport):
 
 def report_detail(*, user, report: ProgressReport) -> dict:
     """A visible report's files, values, earlier revisions, and the history of it and its values."""
+    from .plausibility import flag_messages
+
     values = list(IndicatorValue.objects.filter(report=report).select_related("indicator"))
+    for v in values:
+        v.warnings = flag_messages(v.flags)
     value_history = IndicatorValue.history.filter(id__in=[v.pk for v in values]).select_related(
         "history_user"
     )

@@ -17,6 +17,7 @@ from .. import services
 from ..models import Assignment, Evidence, IndicatorValue, ProgressReport, ReportingPeriod
 from .forms import EvidenceForm, ReportForm, ReviewForm
 from .selectors import (
+    flagged_values,
     my_work,
     overdue_days,
     previous_report,
@@ -172,9 +173,16 @@ class ReportEditView(ScopedViewMixin, DetailView):
             data["version"] = self.object.version  # the draft part was saved; go on from there
             form.data = data
             return self.answer(form, autosave, status=400)
+        flagged = flagged_values(reports=[report]).get(report.pk, [])
         if autosave:
-            return render(request, "tasks/_autosaved.html", {"report": report})
+            return render(request, "tasks/_autosaved.html", {"report": report, "flagged": flagged})
         messages.success(request, _("Draft saved."))
+        for item in flagged:
+            messages.warning(
+                request,
+                _("%(indicator)s: %(warnings)s Explain the value before you submit the report.")
+                % {"indicator": item.value.indicator.name, "warnings": " ".join(item.messages)},
+            )
         return redirect("tasks:report_edit", pk=report.pk)
 
     def answer(self, form, autosave: bool, status: int, conflict=None):
@@ -310,8 +318,10 @@ class ReviewQueueView(ScopedViewMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         previous = previous_reports(reports=context["reports"])
+        flagged = flagged_values(reports=context["reports"])
         for report in context["reports"]:
             report.previous = previous.get(report.pk)
+            report.flagged = flagged.get(report.pk, [])
         return context
 
 

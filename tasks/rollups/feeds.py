@@ -2,7 +2,7 @@
 rather than typed into a report: stored as approved values of the organisation they describe,
 and recomputed up the organisation tree through the same outbox as a report's approval."""
 
-from decimal import Decimal
+from decimal import Context, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from orgs.models import Organization
 from plan.models import Indicator, Plan
 
+from .. import plausibility
 from ..choices import PeriodKind, ReportState
 from ..models import IndicatorValue, ReportingPeriod
 from .outbox import rollup_enqueue
@@ -29,7 +30,10 @@ def feed_period(plan: Plan, year: int) -> ReportingPeriod | None:
 
 
 def _figure(value) -> Decimal | None:
-    return None if value is None else Decimal(value).quantize(SIX_PLACES)
+    """Six decimal places, as stored (any size: the plausibility rules judge the size)."""
+    if value is None:
+        return None
+    return Decimal(value).quantize(SIX_PLACES, context=Context(prec=400))
 
 
 @transaction.atomic
@@ -53,13 +57,22 @@ def indicator_feed(
     if ratio:
         if numerator is None or denominator is None:
             raise ValidationError(_("A ratio indicator needs a numerator and a denominator."))
-        if Decimal(denominator) < 0 or Decimal(numerator) < 0:
-            raise ValidationError(_("Numerator and denominator cannot be negative."))
-        value = Decimal(numerator) / Decimal(denominator) if Decimal(denominator) else None
-        if value is not None and indicator.unit == "%":
-            value *= 100
+        numerator, denominator = _figure(numerator), _figure(denominator)
     elif value is None:
         raise ValidationError(_("The indicator needs a value."))
+    else:
+        value = _figure(value)
+    # the same rules as a typed value: a register cannot store what a report could not
+    errors = plausibility.hard_errors(
+        indicator, value=value, numerator=numerator, denominator=denominator
+    )
+    if errors:
+        raise ValidationError(
+            _("%(indicator)s cannot take the figure of %(source)s: %(reasons)s")
+            % {"indicator": indicator.name, "source": source, "reasons": " ".join(errors.values())}
+        )
+    if ratio:
+        value = plausibility.derived_value(indicator, numerator, denominator)
     figures = {
         "value": _figure(value),
         "numerator": _figure(numerator) if ratio else None,

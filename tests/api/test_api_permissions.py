@@ -29,7 +29,7 @@ def scene(world, reporting):
         report = services.report_open(user=user, assignment=assignment, period=reporting.period)
         values = []
         if assignment == reporting.xining:
-            values = [services.ValueInput(reporting.literacy, numerator=436, denominator=4000)]
+            values = [services.ValueInput(reporting.rate, numerator=436, denominator=4000)]
         report = services.report_save(
             user=user,
             report=report,

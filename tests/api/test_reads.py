@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.test import override_settings
 from rest_framework.test import APIClient
 
+from plan.models import Indicator
 from tasks.models import IndicatorValue, ProgressReport
 
 pytestmark = pytest.mark.django_db
@@ -175,6 +176,17 @@ def test_polling_clients_get_304(leader, demo_reports):
         assignment__indicators__code=LITERACY,
         is_latest=True,
     )
+    # the survey register feeds literacy (read-only); the officer types a figure of their own
+    typed = Indicator.objects.create(
+        plan=report.period.plan,
+        code="survey-sample-completion",
+        name="抽样调查样本完成率",
+        unit="%",
+        target=95,
+        target_year=2025,
+        aggregation="ratio",
+    )
+    report.assignment.indicators.add(typed)
     officer = APIClient()
     officer.force_authenticate(get_user_model().objects.get(username="xining_officer"))
     saved = officer.patch(
@@ -183,7 +195,7 @@ def test_polling_clients_get_304(leader, demo_reports):
             "version": report.version,
             "values": [
                 {
-                    "indicator": report.assignment.indicators.get().pk,
+                    "indicator": typed.pk,
                     "numerator": 44,
                     "denominator": 400,
                 }

@@ -34,14 +34,14 @@ def test_an_officer_writes_submits_and_a_reviewer_approves(reporting, token_clie
             "percent_complete": 60,
             "progress_status": "on_track",
             "narrative": "完成抽样调查方案",
-            "values": [{"indicator": reporting.literacy.pk, "numerator": 436, "denominator": 4000}],
+            "values": [{"indicator": reporting.rate.pk, "numerator": 436, "denominator": 4000}],
         },
         format="json",
     )
     assert patch.status_code == 200, patch.content
     body = patch.json()
     assert body["version"] == 2 and body["percent_complete"] == 60
-    assert body["values"][0]["indicator_code"] == "science-literacy-rate"
+    assert body["values"][0]["indicator_code"] == "survey-sample-completion"
     assert Decimal(str(body["values"][0]["value"])) == Decimal("10.9")
 
     submit = officer.post(
@@ -105,11 +105,11 @@ def test_validation_errors_name_the_field(reporting, token_client):
 
     half = officer.patch(
         url,
-        {"version": 1, "values": [{"indicator": reporting.literacy.pk, "numerator": 5}]},
+        {"version": 1, "values": [{"indicator": reporting.rate.pk, "numerator": 5}]},
         format="json",
     )
     assert half.status_code == 400
-    assert list(half.json()["errors"]) == ["values[0]"]
+    assert list(half.json()["errors"]) == ["values[0].denominator"]  # the field it lacks
 
     incomplete = officer.post(f"{url}submit/", {"version": 1}, format="json")
     assert incomplete.status_code == 400
@@ -139,7 +139,7 @@ def test_indicator_values_are_written_through_the_draft(reporting, token_client)
     created = officer.post(
         "/api/v1/indicator-values/",
         {
-            "indicator": reporting.literacy.pk,
+            "indicator": reporting.rate.pk,
             "organization": "xining",
             "period": reporting.period.pk,
             "numerator": 400,
@@ -153,7 +153,7 @@ def test_indicator_values_are_written_through_the_draft(reporting, token_client)
     again = officer.post(
         "/api/v1/indicator-values/",
         {
-            "indicator": reporting.literacy.pk,
+            "indicator": reporting.rate.pk,
             "organization": "xining",
             "period": reporting.period.pk,
             "numerator": 1,
@@ -174,7 +174,7 @@ def test_indicator_values_are_written_through_the_draft(reporting, token_client)
     wrong_shape = officer.patch(url, {"version": 3, "value": 12}, format="json")
     assert wrong_shape.status_code == 400 and "value" in wrong_shape.json()["errors"]
     zero = officer.patch(url, {"version": 3, "numerator": 1, "denominator": 0}, format="json")
-    assert zero.status_code == 400 and "numerator" in zero.json()["errors"]
+    assert zero.status_code == 400 and "denominator" in zero.json()["errors"]
 
     # Haixi's officer is not Xining's: not even visible
     haixi = token_client(reporting.users["haixi_officer"])
@@ -200,7 +200,7 @@ def test_no_value_without_an_assignment_that_reports_it(reporting, token_client)
     response = officer.post(
         "/api/v1/indicator-values/",
         {
-            "indicator": reporting.literacy.pk,
+            "indicator": reporting.rate.pk,
             "organization": "haixi",
             "period": reporting.period.pk,
             "numerator": 1,
@@ -213,7 +213,7 @@ def test_no_value_without_an_assignment_that_reports_it(reporting, token_client)
     outside = officer.post(
         "/api/v1/indicator-values/",
         {
-            "indicator": reporting.literacy.pk,
+            "indicator": reporting.rate.pk,
             "organization": "xining",
             "period": reporting.period.pk,
             "numerator": 1,
@@ -227,7 +227,7 @@ def test_no_value_without_an_assignment_that_reports_it(reporting, token_client)
     refused = leader.post(
         "/api/v1/indicator-values/",
         {
-            "indicator": reporting.literacy.pk,
+            "indicator": reporting.rate.pk,
             "organization": "xining",
             "period": reporting.period.pk,
             "numerator": 1,

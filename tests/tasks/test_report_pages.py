@@ -51,8 +51,8 @@ def test_writing_a_report_keeps_what_was_typed_when_a_field_is_wrong(reporting):
             **FORM,
             "percent_complete": "abc",
             "version": report.version,
-            f"ind_{r.literacy.pk}_num": "10",
-            f"ind_{r.literacy.pk}_den": "0",
+            f"ind_{r.rate.pk}_num": "10",
+            f"ind_{r.rate.pk}_den": "0",
         },
     )
     assert response.status_code == 400
@@ -278,7 +278,7 @@ def test_indicator_value_changes_are_kept_and_shown(reporting):
     r = reporting
     report = open_report(r)
     client = client_for(r.users["xining_officer"])
-    num, den = f"ind_{r.literacy.pk}_num", f"ind_{r.literacy.pk}_den"
+    num, den = f"ind_{r.rate.pk}_num", f"ind_{r.rate.pk}_den"
     client.post(
         f"/reports/{report.pk}/edit/",
         {**FORM, "version": report.version, num: "5200", den: "50000"},

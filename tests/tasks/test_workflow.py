@@ -40,14 +40,14 @@ def test_draft_submit_return_resubmit_approve(reporting):
         report=report,
         version=report.version,
         data=COMPLETE,
-        values=[ValueInput(r.literacy, numerator=Decimal("5200"), denominator=Decimal("50000"))],
+        values=[ValueInput(r.rate, numerator=Decimal("5200"), denominator=Decimal("50000"))],
     )
     report = services.report_submit(
         user=r.users["xining_officer"], report=report, version=report.version
     )
     assert report.state == "submitted" and report.submitted_by == r.users["xining_officer"]
     value = IndicatorValue.objects.get(
-        indicator=r.literacy, organization=r.xining.organization, period=r.period
+        indicator=r.rate, organization=r.xining.organization, period=r.period
     )
     assert value.value == Decimal("10.4") and value.state == "submitted"
 
@@ -202,9 +202,9 @@ def test_percent_outside_0_100_and_bad_ratio_are_refused_next_to_the_field(repor
             report=report,
             version=report.version,
             data=COMPLETE,
-            values=[ValueInput(r.literacy, numerator=Decimal("10"), denominator=Decimal("0"))],
+            values=[ValueInput(r.rate, numerator=Decimal("10"), denominator=Decimal("0"))],
         )
-    assert f"indicator_{r.literacy.pk}" in info.value.message_dict
+    assert f"indicator_{r.rate.pk}" in info.value.message_dict
     assert ProgressReport.objects.get(pk=report.pk).narrative == ""  # nothing half-saved
 
 
