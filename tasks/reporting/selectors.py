@@ -173,7 +173,7 @@ class FlaggedValue:
 def flagged_values(*, reports) -> dict[int, list[FlaggedValue]]:
     """For each report (by id) its values the plausibility rules flagged, with their warnings
     and the officer's explanation (one query)."""
-    from .plausibility import flag_messages
+    from ..plausibility import flag_messages
 
     found: dict[int, list[FlaggedValue]] = defaultdict(list)
     rows = IndicatorValue.objects.filter(report__in=[r.pk for r in reports]).select_related(
@@ -192,7 +192,7 @@ def previous_report(*, report: ProgressReport):
 
 def report_detail(*, user, report: ProgressReport) -> dict:
     """A visible report's files, values, earlier revisions, and the history of it and its values."""
-    from .plausibility import flag_messages
+    from ..plausibility import flag_messages
 
     values = list(IndicatorValue.objects.filter(report=report).select_related("indicator"))
     for v in values:
