@@ -13,12 +13,15 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from orgs.audit import audit_log
+from orgs.choices import AccessEventKind, Outcome
 from orgs.models import Organization
 from plan.models import Indicator, KeyTask, Plan
 from qhsta.scoping import Action, user_can
 
 from .choices import AssignmentRole, PeriodKind, ProgressStatus, ReportState
 from .models import Assignment, Evidence, IndicatorValue, ProgressReport, ReportingPeriod, WorkItem
+from .selectors import report_writers
 
 REPORT_FIELDS = (
     "nothing_to_report",
@@ -353,16 +356,44 @@ def report_submit(*, user, report: ProgressReport, version: int) -> ProgressRepo
     )
 
 
-def _check_reviewer(user, report: ProgressReport) -> None:
-    _require(user, Action.REVIEW, report, _("You may not review reports of this organisation."))
+def review_refusal(user, report: ProgressReport, *, writers: set[int] | None = None) -> str:
+    """Why `user` may not approve or return `report` ("" when they may): reviewers review only
+    inside their scope, and never a report they submitted or whose content they wrote or edited
+    at any revision (approval independence). `writers` saves the look-up when the caller has it
+    (the review queue reads them for a page at once)."""
+    if not user_can(user, Action.REVIEW, report):
+        return _("You may not review reports of this organisation.")
     if report.submitted_by_id == user.pk:
-        raise PermissionDenied(_("You cannot review a report you submitted yourself."))
+        return _("You cannot review a report you submitted yourself.")
+    if writers is None:
+        writers = report_writers(reports=[report])[report.pk]
+    if user.pk in writers:
+        return _(
+            "You cannot review a report whose content you wrote or edited (at any revision); "
+            "another reviewer has to."
+        )
+    return ""
+
+
+def _check_reviewer(user, report: ProgressReport, what: str) -> None:
+    refusal = review_refusal(user, report)
+    if refusal:
+        audit_log(
+            AccessEventKind.DENIED_WRITE,
+            actor=user,
+            obj=report,
+            outcome=Outcome.FAILURE,
+            detail=f"{what}: {refusal}",
+        )
+        error = PermissionDenied(refusal)
+        error.access_logged = True
+        raise error
 
 
 def report_approve(*, user, report: ProgressReport, version: int | None = None) -> ProgressReport:
     """Approve a submitted report; it is locked from then on."""
-    _check_reviewer(user, report)
-    return _transition(
+    _check_reviewer(user, report, "approve")
+    report = _transition(
         report,
         user=user,
         version=version,
@@ -371,18 +402,20 @@ def report_approve(*, user, report: ProgressReport, version: int | None = None) 
         reviewed_at=timezone.now(),
         reviewed_by=user,
     )
+    audit_log(AccessEventKind.REPORT_APPROVED, actor=user, obj=report)
+    return report
 
 
 def report_return(
     *, user, report: ProgressReport, comment: str, version: int | None = None
 ) -> ProgressReport:
     """Send a submitted report back to its organisation with the reviewer's comment."""
-    _check_reviewer(user, report)
+    _check_reviewer(user, report, "return")
     if not comment.strip():
         raise ValidationError(
             {"review_comment": _("Say what has to change before the report can be approved.")}
         )
-    return _transition(
+    report = _transition(
         report,
         user=user,
         version=version,
@@ -392,6 +425,8 @@ def report_return(
         reviewed_by=user,
         review_comment=comment.strip(),
     )
+    audit_log(AccessEventKind.REPORT_RETURNED, actor=user, obj=report)
+    return report
 
 
 def reports_bulk_approve(*, user, reports) -> tuple[list[ProgressReport], dict[int, str]]:

@@ -12,9 +12,17 @@ from qhsta.scoping.views import ScopedViewMixin
 from qhsta.templatetags.portal import person
 
 from . import services
+from .choices import ReportState
 from .forms import EvidenceForm, ReportForm, ReviewForm
 from .models import Assignment, Evidence, IndicatorValue, ProgressReport, ReportingPeriod
-from .selectors import my_work, previous_report, previous_reports, report_detail, review_queue
+from .selectors import (
+    my_work,
+    previous_report,
+    previous_reports,
+    report_detail,
+    report_writers,
+    review_queue,
+)
 
 
 class MyWorkView(ScopedViewMixin, TemplateView):
@@ -51,11 +59,17 @@ class ReportOpenView(ScopedViewMixin, SingleObjectMixin, View):
 
 def report_context(request, report, **extra) -> dict:
     user = request.user
+    review_refusal = (
+        services.review_refusal(user, report)
+        if report.state == ReportState.SUBMITTED and user_can(user, Action.REVIEW, report)
+        else ""
+    )
     return {
         "report": report,
         "previous": previous_report(report=report),
         "can_report": user_can(user, Action.REPORT, report),
-        "can_review": user_can(user, Action.REVIEW, report) and report.submitted_by_id != user.pk,
+        "can_review": user_can(user, Action.REVIEW, report) and not review_refusal,
+        "review_refusal": review_refusal,
         **report_detail(user=user, report=report),
         **extra,
     }
@@ -289,8 +303,13 @@ class ReviewQueueView(ScopedViewMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         previous = previous_reports(reports=context["reports"])
+        writers = report_writers(reports=context["reports"])
         for report in context["reports"]:
             report.previous = previous.get(report.pk)
+            # approval independence: no approve offered where the service would refuse it
+            report.review_refusal = services.review_refusal(
+                self.request.user, report, writers=writers[report.pk]
+            )
         return context
 
 
