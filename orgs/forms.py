@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qhsta.scoping import Action
 
-from .choices import Role
+from .choices import AccessEventKind, Outcome, Role
 from .models import Organization
 
 
@@ -22,7 +22,7 @@ class RoleGrantForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         # Only organisations the manager manages are offered (and accepted).
-        self.fields["organization"].queryset = Organization.objects.restrict(user, Action.MANAGE)
+        self.fields["organization"].queryset = Organization.objects.restrict(user, Action.ACCOUNTS)
 
 
 class AccountCreateForm(RoleGrantForm):
@@ -54,3 +54,25 @@ class AccountCreateForm(RoleGrantForm):
             except forms.ValidationError as exc:
                 self.add_error("password", exc)
         return cleaned
+
+
+class AuditFilterForm(forms.Form):
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput({"type": "date"})
+    )
+    until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput({"type": "date"}))
+    kind = forms.ChoiceField(
+        label=_("Event"), required=False, choices=[("", _("All")), *AccessEventKind.choices]
+    )
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), required=False, choices=[("", _("All")), *Outcome.choices]
+    )
+    username = forms.CharField(label=_("User"), required=False, max_length=150)
+    ip = forms.CharField(label=_("Address"), required=False, max_length=45)
+    q = forms.CharField(label=_("Text"), required=False, max_length=100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
+            field.widget.attrs["class"] = f"{css} form-control-sm"

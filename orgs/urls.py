@@ -17,4 +17,6 @@ urlpatterns = [
         name="membership_withdraw",
     ),
     path("users/<int:pk>/active/", views.AccountActiveView.as_view(), name="account_active"),
+    path("audit/", views.AuditLogView.as_view(), name="audit_log"),
+    path("audit/export.<str:fmt>", views.AuditExportView.as_view(), name="audit_export"),
 ]

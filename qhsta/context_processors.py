@@ -1,4 +1,4 @@
-from orgs.selectors import can_manage_users
+from orgs.selectors import can_manage_users, can_read_audit
 from qhsta.scoping import Action, user_scope
 
 
@@ -13,4 +13,5 @@ def navigation(request):
         "nav_can_report": can(Action.REPORT),
         "nav_can_review": can(Action.REVIEW),
         "nav_can_manage_users": bool(user) and can_manage_users(user),
+        "nav_can_read_audit": bool(user) and can_read_audit(user),
     }

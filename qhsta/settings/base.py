@@ -51,6 +51,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Default deny: every page needs a login unless its view says otherwise.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # The audit log: the request's address for services' entries, exports, superuser use.
+    "orgs.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -177,7 +179,15 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "societies.jobs.refresh_council_shares",
         "schedule": crontab(hour=2, minute=5),
     },
+    # Audit log entries past the retention period (never younger than 180 days).
+    "purge-audit-log": {
+        "task": "orgs.jobs.purge_audit_log",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
+
+# The audit log is kept this many days (GB/T 22239 level 3: at least 180; less is ignored).
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=180)
 
 # Login throttling (django-axes): after 5 failures an account is locked for 15 minutes.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
