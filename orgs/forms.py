@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qhsta.scoping import Action
 
@@ -62,10 +63,14 @@ class AuditFilterForm(forms.Form):
     )
     until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput({"type": "date"}))
     kind = forms.ChoiceField(
-        label=_("Event"), required=False, choices=[("", _("All")), *AccessEventKind.choices]
+        label=pgettext_lazy("audit log", "Event"),
+        required=False,
+        choices=[("", _("All")), *AccessEventKind.choices],
     )
     outcome = forms.ChoiceField(
-        label=_("Outcome"), required=False, choices=[("", _("All")), *Outcome.choices]
+        label=pgettext_lazy("audit log", "Outcome"),
+        required=False,
+        choices=[("", _("All")), *Outcome.choices],
     )
     username = forms.CharField(label=_("User"), required=False, max_length=150)
     ip = forms.CharField(label=_("Address"), required=False, max_length=45)

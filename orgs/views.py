@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext_lazy
 from django.views.generic import DetailView, FormView, ListView, View
 from django.views.generic.detail import SingleObjectMixin
 
@@ -195,8 +196,8 @@ class AccountActiveView(ScopedViewMixin, SingleObjectMixin, View):
 AUDIT_COLUMNS = (
     ("id", _lazy("No.")),
     ("at", _lazy("Time")),
-    ("kind", _lazy("Event")),
-    ("outcome", _lazy("Outcome")),
+    ("kind", pgettext_lazy("audit log", "Event")),
+    ("outcome", pgettext_lazy("audit log", "Outcome")),
     ("username", _lazy("User")),
     ("ip", _lazy("Address")),
     ("target_username", _lazy("Concerning user")),
