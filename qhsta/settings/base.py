@@ -188,6 +188,9 @@ CELERY_BEAT_SCHEDULE: dict = {
 
 # The audit log is kept this many days (GB/T 22239 level 3: at least 180; less is ignored).
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=180)
+# Proxies in front of Django that append to X-Forwarded-For (nginx in compose: 1); the audit log
+# takes the client's address from there, never from what the client itself sent.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # Login throttling (django-axes): after 5 failures an account is locked for 15 minutes.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)

@@ -232,3 +232,16 @@ def test_concurrent_writers_keep_one_chain_on_postgresql():
     assert chain_verify() == (90, None)
     hashes = list(AccessEvent.objects.values_list("prev_hash", flat=True))
     assert len(set(hashes)) == 90  # no two entries link to the same one: no fork
+
+
+def test_the_address_comes_from_the_trusted_proxy_only(demo, client, settings):
+    settings.TRUSTED_PROXY_COUNT = 1  # nginx appends the address it saw
+    login_form(client, "xining_officer", "wrong", ip="172.18.0.5")  # no header: REMOTE_ADDR
+    client.post(
+        "/accounts/login/",
+        {"username": "haixi_officer", "password": "wrong"},
+        REMOTE_ADDR="172.18.0.5",
+        HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9",  # the client claimed 6.6.6.6
+    )
+    ips = dict(AccessEvent.objects.filter(kind="login_failed").values_list("username", "ip"))
+    assert ips == {"xining_officer": "172.18.0.5", "haixi_officer": "203.0.113.9"}
