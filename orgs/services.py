@@ -267,6 +267,19 @@ def user_set_active(*, actor, user, active: bool) -> None:
         )
         error.access_logged = True
         raise error
+    held = Membership.objects.filter(user=user, role__in=ADMINISTRATOR_ROLES).select_related(
+        "organization"
+    )
+    if not actor.is_superuser and any(
+        not _is_security_admin_at(actor, m.organization) for m in held
+    ):
+        _refuse(
+            actor,
+            None,
+            "activate: an administrator of the three",
+            _("Only the security administrator activates or deactivates this account."),
+            target_user=user,
+        )
     user.is_active = active
     user.save(update_fields=["is_active"])
     kind = AccessEventKind.USER_ACTIVATED if active else AccessEventKind.USER_DEACTIVATED

@@ -356,12 +356,14 @@ def report_submit(*, user, report: ProgressReport, version: int) -> ProgressRepo
     )
 
 
-def review_refusal(user, report: ProgressReport, *, writers: set[int] | None = None) -> str:
+def review_refusal(
+    user, report: ProgressReport, *, writers: set[int] | None = None, in_scope: bool = False
+) -> str:
     """Why `user` may not approve or return `report` ("" when they may): reviewers review only
     inside their scope, and never a report they submitted or whose content they wrote or edited
-    at any revision (approval independence). `writers` saves the look-up when the caller has it
-    (the review queue reads them for a page at once)."""
-    if not user_can(user, Action.REVIEW, report):
+    at any revision (approval independence). The review queue, which reads a page of reports
+    through the reviewer's scope at once, passes their `writers` and `in_scope`."""
+    if not in_scope and not user_can(user, Action.REVIEW, report):
         return _("You may not review reports of this organisation.")
     if report.submitted_by_id == user.pk:
         return _("You cannot review a report you submitted yourself.")

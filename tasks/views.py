@@ -308,7 +308,7 @@ class ReviewQueueView(ScopedViewMixin, ListView):
             report.previous = previous.get(report.pk)
             # approval independence: no approve offered where the service would refuse it
             report.review_refusal = services.review_refusal(
-                self.request.user, report, writers=writers[report.pk]
+                self.request.user, report, writers=writers[report.pk], in_scope=True
             )
         return context
 

@@ -199,3 +199,27 @@ def test_only_the_audit_administrator_reads_the_log(admins, client):
         assert client.get("/audit/export.csv").status_code == 403, username
     client.logout()
     assert client.get("/audit/").status_code == 302  # to the login page
+
+
+def test_a_unit_administrator_cannot_switch_off_the_three(admins, client):
+    root = Organization.objects.get(code="qhsta")
+    province = user_ensure(
+        username="province_unit_admin", full_name="省科协单位管理员", password="x"
+    )
+    membership_grant(user=province, organization=root, role="admin")
+    client.force_login(province)
+    for name in ("audit_admin", "sec_admin"):
+        response = client.post(f"/users/{admins[name].pk}/active/", {"active": "0"})
+        assert response.status_code == 403
+        assert "只有安全管理员" in response.content.decode()
+        assert User.objects.get(pk=admins[name].pk).is_active
+        membership = Membership.objects.get(user=admins[name])
+        client.post(f"/users/{admins[name].pk}/roles/{membership.pk}/withdraw/")
+        assert Membership.objects.filter(pk=membership.pk).exists()
+    # the security administrator may
+    client.force_login(admins["sec_admin"])
+    assert (
+        client.post(f"/users/{admins['audit_admin'].pk}/active/", {"active": "0"}).status_code
+        == 302
+    )
+    assert not User.objects.get(pk=admins["audit_admin"].pk).is_active
