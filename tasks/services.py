@@ -72,7 +72,15 @@ def periods_generate(*, plan: Plan, kind: str, deadline_days: int = 15, actor=No
     if not 0 <= deadline_days <= 120:
         raise ValidationError({"deadline_days": _("Give between 0 and 120 days.")})
     with transaction.atomic():
-        return _periods_create(plan, kind, deadline_days)
+        created = _periods_create(plan, kind, deadline_days)
+    if actor is not None:
+        audit_log(
+            AccessEventKind.CONFIG_CHANGE,
+            actor=actor,
+            obj=plan,
+            detail=f"reporting periods {kind}: {created} created, deadline +{deadline_days} days",
+        )
+    return created
 
 
 def _periods_create(plan: Plan, kind: str, deadline_days: int) -> int:
@@ -104,8 +112,16 @@ def period_set_deadline(*, actor, period: ReportingPeriod, deadline: dt.date) ->
     )
     if deadline < period.starts_on:
         raise ValidationError({"deadline": _("The deadline cannot be before the period starts.")})
+    before = period.deadline
     period.deadline = deadline
     period.save(update_fields=["deadline"])
+    audit_log(
+        AccessEventKind.CONFIG_CHANGE,
+        actor=actor,
+        obj=period,
+        organization=period.plan.organization,
+        detail=f"deadline {before} → {deadline}",
+    )
     return period
 
 

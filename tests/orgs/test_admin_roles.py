@@ -162,6 +162,9 @@ def test_the_system_administrator_configures_but_approves_nothing(admins, client
     response = client.post("/periods/qhsta-14th/generate/", {"kind": "year", "deadline_days": "30"})
     assert response.status_code == 302
     assert ReportingPeriod.objects.filter(kind="year").count() > before
+    change = AccessEvent.objects.get(kind="config_change", username="sys_admin")
+    assert change.organization_code == "qhsta" and "reporting periods year" in change.detail
+    assert change.ip == "127.0.0.1" and change.outcome == "success"
 
     report = _submitted_report(reporting)
     assert client.get(f"/reports/{report.pk}/").status_code == 200  # business data: seen
