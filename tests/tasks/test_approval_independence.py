@@ -164,3 +164,25 @@ def test_the_api_refuses_with_the_reason(reporting, edited_by_admin):
         f"/api/v1/progress-reports/{report.pk}/approve/", {"version": report.version}, format="json"
     )
     assert response.status_code == 200 and response.json()["state"] == "approved"
+
+
+def test_the_submitter_is_refused_through_the_page_and_the_api(reporting, xining_admin, client):
+    """Submitting is not writing, but the submitter does not review either."""
+    r = reporting
+    report = services.report_open(
+        user=r.users["xining_officer"], assignment=r.xining, period=r.period
+    )
+    report = _submit(r, _save(r, report, "xining_officer"), user="xining_admin")
+    client.force_login(xining_admin)
+    assert 'value="approve"' not in client.get(f"/reports/{report.pk}/").content.decode()
+    response = client.post(
+        f"/reports/{report.pk}/review/", {"decision": "approve", "version": report.version}
+    )
+    assert response.status_code == 403 and "不能审核自己提交的报告" in response.content.decode()
+    api = APIClient()
+    api.force_login(xining_admin)
+    response = api.post(
+        f"/api/v1/progress-reports/{report.pk}/approve/", {"version": report.version}, format="json"
+    )
+    assert response.status_code == 403 and response.json()["message"] == "不能审核自己提交的报告。"
+    assert ProgressReport.objects.get(pk=report.pk).state == "submitted"
