@@ -4,18 +4,13 @@ Each sheet holds exactly the rows the matching dashboard table shows (the same s
 to the same subject: a prefecture user's export holds nothing of another prefecture.
 """
 
-from io import BytesIO
-
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import View
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from plan.models import Indicator, KeyTask, TaskGroup
-from qhsta.formulas import as_text, xlsx_row
+from qhsta import workbooks
 from qhsta.scoping import Action
 from qhsta.scoping.views import ScopedViewMixin
 from qhsta.templatetags.portal import person
@@ -68,34 +63,13 @@ def figure_headers() -> list[str]:
     return [_("Progress %"), _("Expected %"), _("Status"), _("Reported"), _("Expected reports")]
 
 
-class Sheets:
-    """A write-only workbook: one sheet per table, a bold header row; text that a spreadsheet would
-    read as a formula (a work item titled `=HYPERLINK(...)`) is written as text."""
-
-    def __init__(self):
-        self.book = Workbook(write_only=True)
-
-    def sheet(self, title: str, headers: list[str], rows):
-        sheet = self.book.create_sheet(title=title[:31])
-        from openpyxl.cell import WriteOnlyCell
-
-        header = []
-        for text in headers:  # an indicator's name heads a column of the units' table
-            cell = WriteOnlyCell(sheet, value=text)
-            cell.font = Font(bold=True)
-            as_text(cell)
-            header.append(cell)
-        sheet.append(header)
-        for row in rows:
-            sheet.append(xlsx_row(sheet, row))
+class Sheets(workbooks.Sheets):
+    """The dashboard's workbooks: the kernel's, with the last sheet saying whose figures they are."""
 
     def about(self, *, user, subject, period):
         """The last sheet: what the workbook is, when it was made and on which clock."""
-        self.sheet(
-            _("About this export"),
-            [_("Item"), _("Value")],
+        super().about(
             [
-                [_("Exported at (Beijing time, UTC+8)"), timezone.localtime().replace(tzinfo=None)],
                 [_("Plan"), subject.plan.short_title or subject.plan.title],
                 [
                     _("Organisation"),
@@ -103,19 +77,8 @@ class Sheets:
                 ],
                 [_("Reporting period"), str(period.label)],
                 [_("Exported by"), person(user)],
-                [
-                    _("Times"),
-                    _("Every time in this workbook is Beijing time (Asia/Shanghai, UTC+8)."),
-                ],
-            ],
+            ]
         )
-
-    def response(self, filename: str) -> HttpResponse:
-        buffer = BytesIO()
-        self.book.save(buffer)
-        response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
 
 
 def groups_sheet(sheets, data):

@@ -23,6 +23,19 @@ class Role(models.TextChoices):
     OFFICER = "officer", _("Officer")
     REVIEWER = "reviewer", _("Reviewer")
     LEADER = "leader", _("Leadership")
+    # The three administrators of a level-3 system (三员分立); an account holds at most one of
+    # them and then no other role (orgs.services).
+    SYSTEM_ADMIN = "sysadmin", _("System administrator")
+    SECURITY_ADMIN = "secadmin", _("Security administrator")
+    AUDIT_ADMIN = "auditadmin", _("Audit administrator")
+
+
+ADMINISTRATOR_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+
+
+class Outcome(models.TextChoices):
+    SUCCESS = "success", _("Success")
+    FAILURE = "failure", _("Failure")
 
 
 class AccessEventKind(models.TextChoices):
@@ -35,3 +48,11 @@ class AccessEventKind(models.TextChoices):
     DENIED_READ = "denied_read", _("Refused: outside the user's scope")
     DENIED_WRITE = "denied_write", _("Refused: change not allowed")
     LOGIN_FAILED = "login_failed", _("Failed login")
+    LOGIN = "login", _("Login")
+    LOGOUT = "logout", _("Logout")
+    REPORT_APPROVED = "report_approved", _("Report approved")
+    REPORT_RETURNED = "report_returned", _("Report returned")
+    EXPORT = "export", _("Export or download")
+    CONFIG_CHANGE = "config_change", _("Configuration changed")
+    SUPERUSER_USE = "superuser_use", _("Superuser request")
+    AUDIT_PURGED = "audit_purged", _("Audit log entries past retention purged")

@@ -2,7 +2,7 @@
 
 from qhsta.scoping import Action, user_scope
 
-from .selectors import can_manage_users
+from .selectors import can_manage_users, can_read_audit
 
 
 def navigation(request):
@@ -16,4 +16,5 @@ def navigation(request):
         "nav_can_report": can(Action.REPORT),
         "nav_can_review": can(Action.REVIEW),
         "nav_can_manage_users": bool(user) and can_manage_users(user),
+        "nav_can_read_audit": bool(user) and can_read_audit(user),
     }

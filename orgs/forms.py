@@ -5,11 +5,12 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model, password_validation
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qhsta.forms import BootstrapFormMixin
 from qhsta.scoping import Action
 
-from .choices import Role
+from .choices import AccessEventKind, Outcome, Role
 from .identity import full_name_errors, username_errors
 from .models import Organization
 
@@ -28,7 +29,7 @@ class RoleGrantForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         # Only organisations the manager manages are offered (and accepted).
-        self.fields["organization"].queryset = Organization.objects.restrict(user, Action.MANAGE)
+        self.fields["organization"].queryset = Organization.objects.restrict(user, Action.ACCOUNTS)
 
 
 class AccountCreateForm(RoleGrantForm):
@@ -101,3 +102,29 @@ class SetPasswordForm(BootstrapFormMixin, auth_forms.SetPasswordForm):
 
 class PasswordResetForm(BootstrapFormMixin, auth_forms.PasswordResetForm):
     """The e-mail address of the account; the link goes only to an active account's address."""
+
+
+class AuditFilterForm(forms.Form):
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput({"type": "date"})
+    )
+    until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput({"type": "date"}))
+    kind = forms.ChoiceField(
+        label=pgettext_lazy("audit log", "Event"),
+        required=False,
+        choices=[("", _("All")), *AccessEventKind.choices],
+    )
+    outcome = forms.ChoiceField(
+        label=pgettext_lazy("audit log", "Outcome"),
+        required=False,
+        choices=[("", _("All")), *Outcome.choices],
+    )
+    username = forms.CharField(label=_("User"), required=False, max_length=150)
+    ip = forms.CharField(label=_("Address"), required=False, max_length=45)
+    q = forms.CharField(label=_("Text"), required=False, max_length=100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
+            field.widget.attrs["class"] = f"{css} form-control-sm"

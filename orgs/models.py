@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.auth.models import User, UserManager
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
@@ -11,7 +12,7 @@ from treebeard.mp_tree import MP_Node, MP_NodeManager
 from qhsta.models import TimeStampedModel
 from qhsta.scoping import Scope, ScopedMPNodeQuerySet, ScopedQuerySet
 
-from .choices import AccessEventKind, OrganizationKind, Role
+from .choices import AccessEventKind, OrganizationKind, Outcome, Role
 
 
 class AccountManager(UserManager.from_queryset(ScopedQuerySet)):
@@ -46,7 +47,9 @@ class Organization(MP_Node):
             ("view_scope", _("See the organisation and everything under it")),
             ("report_scope", _("Report for the organisation and everything under it")),
             ("review_scope", _("Review reports of the organisation and everything under it")),
-            ("manage_scope", _("Manage users, roles and the plan of the organisation's subtree")),
+            ("manage_scope", _("Manage the plan and configuration of the organisation's subtree")),
+            ("accounts_scope", _("Manage accounts and roles in the organisation's subtree")),
+            ("audit_scope", _("Read and export the audit log")),
         ]
 
     def __str__(self) -> str:
@@ -112,10 +115,18 @@ class OrganizationUserObjectPermission(UserObjectPermissionBase):
 
 
 class AccessEvent(models.Model):
-    """An entry of the access log: grants, withdrawals, refused accesses, failed logins."""
+    """An entry of the audit log: who, when, from where, what and the outcome.
 
-    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    Entries form a hash chain (orgs.audit): each carries the hash of the one before, so a
+    changed or removed entry breaks the chain at the next one (`manage.py verify_audit`). The
+    hash covers the text of an entry, not its links to users and organisations, which may go.
+    """
+
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     kind = models.CharField(_("event"), max_length=32, choices=AccessEventKind.choices)
+    outcome = models.CharField(
+        _("outcome"), max_length=8, choices=Outcome.choices, default=Outcome.SUCCESS
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("by user"),
@@ -133,6 +144,7 @@ class AccessEvent(models.Model):
         blank=True,
         related_name="+",
     )
+    target_username = models.CharField(_("concerning user"), max_length=150, blank=True)
     organization = models.ForeignKey(
         Organization,
         verbose_name=_("organisation"),
@@ -141,17 +153,21 @@ class AccessEvent(models.Model):
         blank=True,
         related_name="+",
     )
+    organization_code = models.CharField(_("organisation code"), max_length=64, blank=True)
     object_type = models.CharField(_("object type"), max_length=100, blank=True)
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
     object_repr = models.CharField(_("object"), max_length=300, blank=True)
+    ip = models.CharField(_("address"), max_length=45, blank=True)
     request_path = models.CharField(_("request path"), max_length=500, blank=True)
     method = models.CharField(_("method"), max_length=10, blank=True)
     detail = models.CharField(_("detail"), max_length=300, blank=True)
+    prev_hash = models.CharField(_("hash of the entry before"), max_length=64, blank=True)
+    hash = models.CharField(_("hash"), max_length=64, blank=True)
 
     class Meta:
-        verbose_name = _("access log entry")
-        verbose_name_plural = _("access log")
-        ordering = ["-at"]
+        verbose_name = _("audit log entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-id"]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.get_kind_display()} {self.username}"

@@ -5,10 +5,20 @@ from qhsta.scoping import ACTION_PERMISSION, Action
 from .choices import Role
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
-    Role.ADMIN: frozenset({Action.VIEW, Action.REPORT, Action.REVIEW, Action.MANAGE}),
+    # a unit's administrator: its business, its plan and its accounts
+    Role.ADMIN: frozenset(
+        {Action.VIEW, Action.REPORT, Action.REVIEW, Action.MANAGE, Action.ACCOUNTS}
+    ),
     Role.OFFICER: frozenset({Action.VIEW, Action.REPORT}),
     Role.REVIEWER: frozenset({Action.VIEW, Action.REVIEW}),
     Role.LEADER: frozenset({Action.VIEW}),
+    # The three administrators (三员分立), each with exactly their own powers:
+    # configuration, plans and organisations; sees business data, approves none of it
+    Role.SYSTEM_ADMIN: frozenset({Action.VIEW, Action.MANAGE}),
+    # accounts and roles; no business data at all
+    Role.SECURITY_ADMIN: frozenset({Action.ACCOUNTS}),
+    # the audit log; nothing else, and changes nothing
+    Role.AUDIT_ADMIN: frozenset({Action.AUDIT}),
 }
 
 

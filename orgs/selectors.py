@@ -1,6 +1,7 @@
 """Reads of organisations and accounts for pages; everything goes through the scoping API."""
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -9,17 +10,17 @@ from django.utils import timezone
 
 from qhsta.scoping import Action, user_scope
 
-from .models import Account, AccountSecurity, Membership, Organization, PasswordHistory
+from .models import AccessEvent, Account, AccountSecurity, Membership, Organization, PasswordHistory
 
 
 def memberships_managed(*, user):
     """The role memberships `user` manages (inside their management scope)."""
-    return Membership.objects.restrict(user, Action.MANAGE).select_related("organization")
+    return Membership.objects.restrict(user, Action.ACCOUNTS).select_related("organization")
 
 
 def account_list(*, user, query: str = ""):
     """Accounts that hold a role inside `user`'s management scope, with those roles."""
-    accounts = Account.objects.restrict(user, Action.MANAGE).order_by("username")
+    accounts = Account.objects.restrict(user, Action.ACCOUNTS).order_by("username")
     if query:
         accounts = accounts.filter(Q(username__icontains=query) | Q(first_name__icontains=query))
     return accounts.prefetch_related(
@@ -35,7 +36,7 @@ def organization_children(*, organization: Organization, user):
 
 
 def can_manage_users(user) -> bool:
-    return not user_scope(user, Action.MANAGE).empty
+    return not user_scope(user, Action.ACCOUNTS).empty
 
 
 def password_recent_hashes(*, user, count: int) -> list[str]:
@@ -66,3 +67,54 @@ def password_change_reason(user) -> str | None:
     if changed < timezone.now() - dt.timedelta(days=max_age):
         return "expired"
     return None
+
+
+def can_read_audit(user) -> bool:
+    """The audit log is the audit administrator's alone (not even the superuser's: 三员分立)."""
+    return (
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and not user.is_superuser
+        and not user_scope(user, Action.AUDIT).empty
+    )
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    since: dt.date | None = None
+    until: dt.date | None = None
+    kind: str = ""
+    outcome: str = ""
+    username: str = ""
+    ip: str = ""
+    q: str = ""
+
+
+def audit_entries(*, user, filters: AuditFilter):
+    """The audit log entries matching `filters`, newest first; nothing for anyone but the audit
+    administrator."""
+    if not can_read_audit(user):
+        return AccessEvent.objects.none()
+    entries = AccessEvent.objects.order_by("-id")
+    if filters.since:
+        entries = entries.filter(at__date__gte=filters.since)
+    if filters.until:
+        entries = entries.filter(at__date__lte=filters.until)
+    if filters.kind:
+        entries = entries.filter(kind=filters.kind)
+    if filters.outcome:
+        entries = entries.filter(outcome=filters.outcome)
+    if filters.username:
+        entries = entries.filter(
+            Q(username__iexact=filters.username) | Q(target_username__iexact=filters.username)
+        )
+    if filters.ip:
+        entries = entries.filter(ip=filters.ip)
+    if filters.q:
+        entries = entries.filter(
+            Q(object_repr__icontains=filters.q)
+            | Q(detail__icontains=filters.q)
+            | Q(request_path__icontains=filters.q)
+        )
+    return entries

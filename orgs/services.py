@@ -9,10 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qhsta.scoping import Action, user_scope
+from qhsta.scoping import Action, ancestor_paths, user_scope
 
 from .audit import access_log
-from .choices import AccessEventKind
+from .choices import ADMINISTRATOR_ROLES, AccessEventKind, Role
 from .identity import account_identity_check
 from .models import (
     AccountSecurity,
@@ -57,29 +57,113 @@ def organization_tree_load(*, nodes: list[dict], parent: Organization | None = N
     return created
 
 
+def _is_security_admin_at(user, organization: Organization) -> bool:
+    return Membership.objects.filter(
+        user=user,
+        role=Role.SECURITY_ADMIN,
+        organization__is_active=True,
+        organization__path__in=ancestor_paths(organization.path, include_self=True),
+    ).exists()
+
+
 def roles_grantable(*, granter, organization: Organization) -> list[str]:
-    """The roles `granter` may give at `organization`: those whose rights they hold there."""
-    if not user_scope(granter, Action.MANAGE).covers(organization.path):
+    """The roles `granter` may give at `organization`.
+
+    The superuser (installation) and a security administrator over the organisation: any role
+    (the three administrator roles only at the top of the tree). A unit administrator: the
+    everyday roles whose rights they hold there themselves.
+    """
+    if granter.is_active and granter.is_superuser:
+        candidates = list(ROLE_ACTIONS)
+    elif not user_scope(granter, Action.ACCOUNTS).covers(organization.path):
         return []
-    held = {a for a in Action if user_scope(granter, a).covers(organization.path)}
-    return [role for role, actions in ROLE_ACTIONS.items() if actions <= held]
+    elif _is_security_admin_at(granter, organization):
+        candidates = list(ROLE_ACTIONS)
+    else:
+        held = {a for a in Action if user_scope(granter, a).covers(organization.path)}
+        candidates = [
+            role
+            for role, actions in ROLE_ACTIONS.items()
+            if role not in ADMINISTRATOR_ROLES and actions <= held
+        ]
+    if not organization.is_root():
+        candidates = [role for role in candidates if role not in ADMINISTRATOR_ROLES]
+    return candidates
 
 
-def _check_can_grant(granter, organization: Organization, role: str) -> None:
+def _refuse(actor, obj, detail: str, message: str, *, target_user=None):
+    access_log(
+        AccessEventKind.DENIED_WRITE,
+        actor=actor,
+        obj=obj,
+        target_user=target_user,
+        detail=detail,
+    )
+    error = PermissionDenied(message)
+    error.access_logged = True
+    raise error
+
+
+def _check_can_grant(granter, organization: Organization, role: str, user=None) -> None:
     if granter is None:  # the system itself: data loaders and migrations
         return
+    if user is not None and user.pk == granter.pk and not granter.is_superuser:
+        _refuse(
+            granter,
+            organization,
+            f"grant or withdraw {role} on own account",
+            _("Nobody grants or withdraws roles on their own account."),
+            target_user=user,
+        )
     if role not in roles_grantable(granter=granter, organization=organization):
-        access_log(
-            AccessEventKind.DENIED_WRITE,
-            actor=granter,
-            obj=organization,
-            detail=f"grant or withdraw {role}",
+        _refuse(
+            granter,
+            organization,
+            f"grant or withdraw {role}",
+            _("You can grant and withdraw only roles you hold, inside your own organisations."),
+            target_user=user,
         )
-        error = PermissionDenied(
-            _("You can grant and withdraw only roles you hold, inside your own organisations.")
+
+
+def separation_conflict(*, user, role: str) -> str:
+    """三员分立: why `user` may not take `role` ("" when they may). An account holding a system,
+    security or audit administrator role holds no other role (neither another of the three nor
+    an everyday one); the superuser, for installation only, holds none of the three."""
+    others = set(
+        Membership.objects.filter(user=user).exclude(role=role).values_list("role", flat=True)
+    )
+    if role in ADMINISTRATOR_ROLES and user.is_superuser:
+        return _("The superuser is for installation only and takes no administrator role.")
+    if role in ADMINISTRATOR_ROLES and others:
+        return _(
+            "An account with a system, security or audit administrator role holds no other "
+            "role; this account already holds: %(roles)s."
+        ) % {"roles": ", ".join(str(Role(r).label) for r in sorted(others))}
+    if role not in ADMINISTRATOR_ROLES and others & ADMINISTRATOR_ROLES:
+        return _(
+            "This account is a system, security or audit administrator and holds no other role."
         )
-        error.access_logged = True
-        raise error
+    return ""
+
+
+class SeparationRefused(ValidationError):
+    """A grant refused by the separation of the three administrators."""
+
+
+def _check_separation(user, role: str) -> None:
+    conflict = separation_conflict(user=user, role=role)
+    if conflict:
+        raise SeparationRefused(conflict)
+
+
+def _log_separation_refusal(granter, organization, user, role) -> None:
+    access_log(
+        AccessEventKind.DENIED_WRITE,
+        actor=granter,
+        obj=organization,
+        target_user=user,
+        detail=f"grant {role}: separation of the three administrators",
+    )
 
 
 def user_permissions_sync(*, user) -> None:
@@ -113,12 +197,19 @@ def user_permissions_sync(*, user) -> None:
 
 def membership_grant(*, user, organization: Organization, role: str, granter=None) -> Membership:
     """Give `user` the `role` at `organization` (and its subtree); granting it again changes nothing."""
-    _check_can_grant(granter, organization, role)  # outside the transaction: a refusal stays logged
-    with transaction.atomic():
-        return _membership_create(user, organization, role, granter)
+    _check_can_grant(granter, organization, role, user)  # outside the transaction: stays logged
+    try:
+        with transaction.atomic():
+            return _membership_create(user, organization, role, granter)
+    except SeparationRefused:
+        _log_separation_refusal(granter, organization, user, role)
+        raise
 
 
 def _membership_create(user, organization: Organization, role: str, granter) -> Membership:
+    # the account's row is locked, so two grants at once cannot both pass the separation check
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    _check_separation(user, role)
     membership, created = Membership.objects.get_or_create(
         user=user, organization=organization, role=role, defaults={"granted_by": granter}
     )
@@ -136,7 +227,7 @@ def _membership_create(user, organization: Organization, role: str, granter) -> 
 
 def membership_withdraw(*, membership: Membership, actor=None) -> None:
     """Take a role back; the user's rights follow on their next request."""
-    _check_can_grant(actor, membership.organization, membership.role)
+    _check_can_grant(actor, membership.organization, membership.role, membership.user)
     user, organization, role = membership.user, membership.organization, membership.role
     with transaction.atomic():
         membership.delete()
@@ -183,8 +274,9 @@ def user_create(
 
 
 def _check_manages_account(actor, user, detail: str) -> None:
-    """The actor manages every organisation where `user` holds a role (or refuses, logged)."""
-    scope = user_scope(actor, Action.MANAGE)
+    """The actor manages the accounts of every organisation where `user` holds a role (or
+    refuses, logged)."""
+    scope = user_scope(actor, Action.ACCOUNTS)
     paths = list(Membership.objects.filter(user=user).values_list("organization__path", flat=True))
     if not paths or not all(scope.covers(p) for p in paths):
         access_log(AccessEventKind.DENIED_WRITE, actor=actor, target_user=user, detail=detail)
@@ -200,6 +292,19 @@ def user_set_active(*, actor, user, active: bool) -> None:
     if actor.pk == user.pk:
         raise ValidationError(_("You cannot deactivate or reactivate your own account."))
     _check_manages_account(actor, user, "activate")
+    held = Membership.objects.filter(user=user, role__in=ADMINISTRATOR_ROLES).select_related(
+        "organization"
+    )
+    if not actor.is_superuser and any(
+        not _is_security_admin_at(actor, m.organization) for m in held
+    ):
+        _refuse(
+            actor,
+            None,
+            "activate: an administrator of the three",
+            _("Only the security administrator activates or deactivates this account."),
+            target_user=user,
+        )
     user.is_active = active
     user.save(update_fields=["is_active"])
     if not active:

@@ -21,4 +21,6 @@ urlpatterns = [
     path("users/<int:pk>/edit/", views.AccountEditView.as_view(), name="account_edit"),
     path("users/<int:pk>/password/", views.AccountPasswordView.as_view(), name="account_password"),
     path("users/<int:pk>/active/", views.AccountActiveView.as_view(), name="account_active"),
+    path("audit/", views.AuditLogView.as_view(), name="audit_log"),
+    path("audit/export.<str:fmt>", views.AuditExportView.as_view(), name="audit_export"),
 ]

@@ -1,25 +1,36 @@
 """Pages of the organisation tree and of accounts and their roles (administrators, within their subtree)."""
 
+import csv
+import io
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext_lazy
 from django.views.generic import DetailView, FormView, ListView, View
 from django.views.generic.detail import SingleObjectMixin
 
 from qhsta.forms import add_service_errors
 from qhsta.scoping import Action, ancestor_paths
 from qhsta.scoping.views import ScopedViewMixin
+from qhsta.workbooks import Sheets
 
 from . import services
+from .audit import audit_log
+from .choices import AccessEventKind
 from .forms import (
     AccountCreateForm,
     AccountEditForm,
     AccountPasswordForm,
+    AuditFilterForm,
     PasswordChangeForm,
     PasswordResetForm,
     RoleGrantForm,
@@ -28,7 +39,15 @@ from .forms import (
 from .middleware import PASSWORD_CHANGE_SESSION_KEY
 from .models import Account, Membership, Organization
 from .roles import ROLE_ACTIONS
-from .selectors import account_list, can_manage_users, memberships_managed, organization_children
+from .selectors import (
+    AuditFilter,
+    account_list,
+    audit_entries,
+    can_manage_users,
+    can_read_audit,
+    memberships_managed,
+    organization_children,
+)
 
 
 class OrganizationListView(ScopedViewMixin, ListView):
@@ -65,7 +84,7 @@ class AccountListView(ScopedViewMixin, ListView):
     """Accounts inside the manager's organisations (provincial or prefecture administrators)."""
 
     model = Account
-    read_action = Action.MANAGE
+    read_action = Action.ACCOUNTS
     paginate_by = 50
     template_name = "orgs/account_list.html"
     context_object_name = "accounts"
@@ -81,7 +100,7 @@ class AccountListView(ScopedViewMixin, ListView):
 
 class AccountCreateView(ScopedViewMixin, FormView):
     model = Account
-    read_action = write_action = Action.MANAGE
+    read_action = write_action = Action.ACCOUNTS
     form_class = AccountCreateForm
     template_name = "orgs/account_form.html"
 
@@ -126,7 +145,7 @@ def account_page_context(*, request, account, grant_form=None) -> dict:
 
 class AccountDetailView(ScopedViewMixin, DetailView):
     model = Account
-    read_action = Action.MANAGE
+    read_action = Action.ACCOUNTS
     template_name = "orgs/account_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -136,7 +155,7 @@ class AccountDetailView(ScopedViewMixin, DetailView):
 
 class AccountRoleGrantView(ScopedViewMixin, SingleObjectMixin, View):
     model = Account
-    read_action = write_action = Action.MANAGE
+    read_action = write_action = Action.ACCOUNTS
 
     def post(self, request, *args, **kwargs):
         account = self.object = self.get_object()
@@ -149,8 +168,8 @@ class AccountRoleGrantView(ScopedViewMixin, SingleObjectMixin, View):
                     role=form.cleaned_data["role"],
                     granter=request.user,
                 )
-            except PermissionDenied as exc:
-                form.add_error("role", str(exc))
+            except (PermissionDenied, ValidationError) as exc:
+                form.add_error("role", " ".join(getattr(exc, "messages", [str(exc)])))
         if form.errors:
             context = account_page_context(request=request, account=account, grant_form=form)
             return render(request, "orgs/account_detail.html", context, status=400)
@@ -160,7 +179,7 @@ class AccountRoleGrantView(ScopedViewMixin, SingleObjectMixin, View):
 
 class MembershipWithdrawView(ScopedViewMixin, SingleObjectMixin, View):
     model = Membership
-    read_action = write_action = Action.MANAGE
+    read_action = write_action = Action.ACCOUNTS
 
     def narrow(self, queryset):
         return queryset.filter(user_id=self.kwargs["account_pk"])
@@ -174,7 +193,7 @@ class MembershipWithdrawView(ScopedViewMixin, SingleObjectMixin, View):
 
 class AccountActiveView(ScopedViewMixin, SingleObjectMixin, View):
     model = Account
-    read_action = write_action = Action.MANAGE
+    read_action = write_action = Action.ACCOUNTS
 
     def post(self, request, *args, **kwargs):
         account = self.get_object()
@@ -194,7 +213,7 @@ class AccountEditView(ScopedViewMixin, SingleObjectMixin, FormView):
     """An account's name and e-mail (the username never changes)."""
 
     model = Account
-    read_action = write_action = Action.MANAGE
+    read_action = write_action = Action.ACCOUNTS
     form_class = AccountEditForm
     template_name = "orgs/account_edit.html"
 
@@ -230,7 +249,7 @@ class AccountPasswordView(ScopedViewMixin, SingleObjectMixin, FormView):
     """An administrator sets a new initial password, which the owner changes at the next login."""
 
     model = Account
-    read_action = write_action = Action.MANAGE
+    read_action = write_action = Action.ACCOUNTS
     form_class = AccountPasswordForm
     template_name = "orgs/account_password.html"
 
@@ -313,3 +332,135 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     scope_exempt = "says the password was reset"
     template_name = "registration/password_reset_complete.html"
+
+
+# ---- the audit log (the audit administrator's) --------------------------------------------
+
+AUDIT_COLUMNS = (
+    ("id", _lazy("No.")),
+    ("at", _lazy("Time")),
+    ("kind", pgettext_lazy("audit log", "Event")),
+    ("outcome", pgettext_lazy("audit log", "Outcome")),
+    ("username", _lazy("User")),
+    ("ip", _lazy("Address")),
+    ("target_username", _lazy("Concerning user")),
+    ("organization_code", _lazy("Organisation")),
+    ("object", _lazy("Object")),
+    ("request", _lazy("Request")),
+    ("detail", _lazy("Detail")),
+    ("hash", _lazy("Hash")),
+)
+MAX_XLSX_ROWS = 100_000
+
+
+class AuditAccessMixin:
+    """The audit log is not organisation data: it is read whole, by the audit administrator only
+    (can_read_audit, from the audit_scope a role grants), never through another role's scope."""
+
+    scope_exempt = "audit log: the audit administrator only (orgs.selectors.can_read_audit)"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not can_read_audit(request.user):
+            raise PermissionDenied(_("Only the audit administrator reads the audit log."))
+        self.filter_form = AuditFilterForm(request.GET or None)
+        return super().dispatch(request, *args, **kwargs)
+
+    def filters(self) -> AuditFilter:
+        form = self.filter_form
+        if not form.is_bound or not form.is_valid():
+            return AuditFilter()
+        return AuditFilter(**form.cleaned_data)
+
+
+class AuditLogView(AuditAccessMixin, ListView):
+    template_name = "orgs/audit_log.html"
+    context_object_name = "entries"
+    paginate_by = 100
+
+    def get_queryset(self):
+        return audit_entries(user=self.request.user, filters=self.filters())
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return {
+            **super().get_context_data(**kwargs),
+            "filter_form": self.filter_form,
+            "query": query.urlencode(),
+        }
+
+
+def _text_cell(value) -> str:
+    """A cell as text; one a spreadsheet would run as a formula is written as text (usernames of
+    failed logins are whatever was typed)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _audit_row(entry) -> list:
+    at = timezone.localtime(entry.at).strftime("%Y-%m-%d %H:%M:%S")
+    values = [
+        entry.pk,
+        at,
+        entry.get_kind_display(),
+        entry.get_outcome_display(),
+        entry.username,
+        entry.ip,
+        entry.target_username,
+        entry.organization_code,
+        " ".join(filter(None, [entry.object_type, entry.object_id, entry.object_repr])),
+        " ".join(filter(None, [entry.method, entry.request_path])),
+        entry.detail,
+        entry.hash,
+    ]
+    return [v if isinstance(v, int) else _text_cell(v) for v in values]
+
+
+class AuditExportView(AuditAccessMixin, View):
+    """The filtered audit log as CSV or Excel; the export is itself an entry of the log."""
+
+    def get(self, request, fmt):
+        if fmt not in ("csv", "xlsx"):
+            raise Http404
+        entries = audit_entries(user=request.user, filters=self.filters())
+        headers = [str(label) for _, label in AUDIT_COLUMNS]
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+        if fmt == "xlsx":
+            count = entries.count()
+            if count > MAX_XLSX_ROWS:
+                messages.error(
+                    request,
+                    _("%(n)s entries are too many for Excel; narrow the filters or export CSV.")
+                    % {"n": count},
+                )
+                return redirect(f"{reverse('orgs:audit_log')}?{request.GET.urlencode()}")
+            sheets = Sheets()
+            sheets.sheet(_("Audit log"), headers, (_audit_row(e) for e in entries.iterator()))
+            sheets.about([[_("Exported by"), request.user.get_username()]])
+            response = sheets.response(f"audit-log-{stamp}.xlsx")
+        else:
+            response = StreamingHttpResponse(
+                _csv_lines(headers, entries), content_type="text/csv; charset=utf-8"
+            )
+            response["Content-Disposition"] = f'attachment; filename="audit-log-{stamp}.csv"'
+        audit_log(
+            AccessEventKind.EXPORT,
+            request=request,
+            detail=f"audit log {fmt}: {request.GET.urlencode()}"[:300],
+        )
+        response.audit_logged = True
+        return response
+
+
+def _csv_lines(headers, entries):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write("\ufeff")  # Excel opens UTF-8 CSV with Chinese text correctly only with a BOM
+    writer.writerow(headers)
+    for entry in entries.iterator(chunk_size=2000):
+        writer.writerow(_audit_row(entry))
+        if buffer.tell() > 64 * 1024:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()

@@ -20,9 +20,7 @@ def is_province_for(user, organization) -> bool:
     """Whether `user` supervises the societies under the provincial STA above `organization`
     (or `organization` itself when it is the provincial STA)."""
     path = organization.path if organization.depth == 1 else parent_path(organization.path)
-    return user_scope(user, Action.REVIEW).covers(path) or user_scope(user, Action.MANAGE).covers(
-        path
-    )
+    return user_scope(user, Action.REVIEW).covers(path)
 
 
 def may_supervise(user, society) -> bool:

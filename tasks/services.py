@@ -13,12 +13,15 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from orgs.audit import audit_log
+from orgs.choices import AccessEventKind, Outcome
 from orgs.models import Organization
 from plan.models import Indicator, KeyTask, Plan
 from qhsta.conflicts import VersionConflict
 from qhsta.scoping import Action, user_can
 
 from . import plausibility
+from .authorship import report_writers
 from .choices import AssignmentRole, PeriodKind, ProgressStatus, ReportState
 from .evidence import ALLOWED_EVIDENCE, evidence_download_name  # noqa: F401
 from .models import Assignment, Evidence, IndicatorValue, ProgressReport, ReportingPeriod, WorkItem
@@ -72,7 +75,15 @@ def periods_generate(*, plan: Plan, kind: str, deadline_days: int = 15, actor=No
     if not 0 <= deadline_days <= 120:
         raise ValidationError({"deadline_days": _("Give between 0 and 120 days.")})
     with transaction.atomic():
-        return _periods_create(plan, kind, deadline_days)
+        created = _periods_create(plan, kind, deadline_days)
+    if actor is not None:
+        audit_log(
+            AccessEventKind.CONFIG_CHANGE,
+            actor=actor,
+            obj=plan,
+            detail=f"reporting periods {kind}: {created} created, deadline +{deadline_days} days",
+        )
+    return created
 
 
 def _periods_create(plan: Plan, kind: str, deadline_days: int) -> int:
@@ -104,8 +115,16 @@ def period_set_deadline(*, actor, period: ReportingPeriod, deadline: dt.date) ->
     )
     if deadline < period.starts_on:
         raise ValidationError({"deadline": _("The deadline cannot be before the period starts.")})
+    before = period.deadline
     period.deadline = deadline
     period.save(update_fields=["deadline"])
+    audit_log(
+        AccessEventKind.CONFIG_CHANGE,
+        actor=actor,
+        obj=period,
+        organization=period.plan.organization,
+        detail=f"deadline {before} → {deadline}",
+    )
     return period
 
 
@@ -477,16 +496,46 @@ def report_submit(*, user, report: ProgressReport, version: int) -> ProgressRepo
     )
 
 
-def _check_reviewer(user, report: ProgressReport) -> None:
-    _require(user, Action.REVIEW, report, _("You may not review reports of this organisation."))
+def review_refusal(
+    user, report: ProgressReport, *, writers: set[int] | None = None, in_scope: bool = False
+) -> str:
+    """Why `user` may not approve or return `report` ("" when they may): reviewers review only
+    inside their scope, and never a report they submitted or whose content they wrote or edited
+    at any revision (approval independence). The review queue, which reads a page of reports
+    through the reviewer's scope at once, passes their `writers` and `in_scope`."""
+    if not in_scope and not user_can(user, Action.REVIEW, report):
+        return _("You may not review reports of this organisation.")
     if report.submitted_by_id == user.pk:
-        raise PermissionDenied(_("You cannot review a report you submitted yourself."))
+        return _("You cannot review a report you submitted yourself.")
+    if writers is None:
+        writers = report_writers(reports=[report])[report.pk]
+    if user.pk in writers:
+        return _(
+            "You cannot review a report whose content you wrote or edited (at any revision); "
+            "another reviewer has to."
+        )
+    return ""
+
+
+def _check_reviewer(user, report: ProgressReport, what: str) -> None:
+    refusal = review_refusal(user, report)
+    if refusal:
+        audit_log(
+            AccessEventKind.DENIED_WRITE,
+            actor=user,
+            obj=report,
+            outcome=Outcome.FAILURE,
+            detail=f"{what}: {refusal}",
+        )
+        error = PermissionDenied(refusal)
+        error.access_logged = True
+        raise error
 
 
 def report_approve(*, user, report: ProgressReport, version: int | None = None) -> ProgressReport:
     """Approve a submitted report; it is locked from then on."""
-    _check_reviewer(user, report)
-    return _transition(
+    _check_reviewer(user, report, "approve")
+    report = _transition(
         report,
         user=user,
         version=version,
@@ -495,18 +544,20 @@ def report_approve(*, user, report: ProgressReport, version: int | None = None) 
         reviewed_at=timezone.now(),
         reviewed_by=user,
     )
+    audit_log(AccessEventKind.REPORT_APPROVED, actor=user, obj=report)
+    return report
 
 
 def report_return(
     *, user, report: ProgressReport, comment: str, version: int | None = None
 ) -> ProgressReport:
     """Send a submitted report back to its organisation with the reviewer's comment."""
-    _check_reviewer(user, report)
+    _check_reviewer(user, report, "return")
     if not comment.strip():
         raise ValidationError(
             {"review_comment": _("Say what has to change before the report can be approved.")}
         )
-    return _transition(
+    report = _transition(
         report,
         user=user,
         version=version,
@@ -516,6 +567,8 @@ def report_return(
         reviewed_by=user,
         review_comment=comment.strip(),
     )
+    audit_log(AccessEventKind.REPORT_RETURNED, actor=user, obj=report)
+    return report
 
 
 def reports_bulk_approve(*, user, reports) -> tuple[list[ProgressReport], dict[int, str]]:

@@ -55,6 +55,6 @@ def token_issue(*, user, name: str = "") -> tuple[ApiToken, str]:
 
 def token_revoke(*, actor, token: ApiToken) -> None:
     """Revoke a token: its owner may, and administrators of the owner's organisation."""
-    if token.user_id != actor.pk and not user_can(actor, Action.MANAGE, token):
+    if token.user_id != actor.pk and not user_can(actor, Action.ACCOUNTS, token):
         raise PermissionDenied(_("Only the token's owner or an administrator may revoke it."))
     token.delete()

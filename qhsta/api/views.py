@@ -83,8 +83,8 @@ class TokenViewSet(
 
     queryset = ApiToken.objects.all()
     serializer_class = TokenSerializer
-    read_action = Action.MANAGE
-    write_action = Action.MANAGE
+    read_action = Action.ACCOUNTS
+    write_action = Action.ACCOUNTS
 
     def narrow(self, queryset):
         own = ApiToken.objects.filter(user=self.request.user)

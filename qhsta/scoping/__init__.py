@@ -39,6 +39,10 @@ class Action(StrEnum):
     REPORT = "report"
     REVIEW = "review"
     MANAGE = "manage"
+    # accounts and roles (the security administrator's; a unit administrator's too)
+    ACCOUNTS = "accounts"
+    # reading and exporting the audit log (the audit administrator's alone)
+    AUDIT = "audit"
 
 
 # The guardian permission (on orgs.Organization) that grants each action over a subtree.
@@ -47,6 +51,8 @@ ACTION_PERMISSION = {
     Action.REPORT: "report_scope",
     Action.REVIEW: "review_scope",
     Action.MANAGE: "manage_scope",
+    Action.ACCOUNTS: "accounts_scope",
+    Action.AUDIT: "audit_scope",
 }
 
 

@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "orgs.middleware.SessionIdleMiddleware",
     # Default deny: every page needs a login unless its view says otherwise.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # The audit log: the request's address for services' entries, exports, superuser use.
+    "orgs.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # An initial or expired password: the password change page before anything else.
     "orgs.middleware.PasswordChangeRequiredMiddleware",
@@ -234,7 +236,18 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "societies.jobs.refresh_council_shares",
         "schedule": crontab(hour=2, minute=5),
     },
+    # Audit log entries past the retention period (never younger than 180 days).
+    "purge-audit-log": {
+        "task": "orgs.jobs.purge_audit_log",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
+
+# The audit log is kept this many days (GB/T 22239 level 3: at least 180; less is ignored).
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=180)
+# Proxies in front of Django that append to X-Forwarded-For (nginx in compose: 1); the audit log
+# takes the client's address from there, never from what the client itself sent.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # Login throttling (django-axes): after 5 failures an account is locked for 15 minutes.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)

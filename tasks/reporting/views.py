@@ -14,6 +14,8 @@ from qhsta.scoping.views import ScopedViewMixin
 from qhsta.templatetags.portal import person
 
 from .. import services
+from ..authorship import report_writers
+from ..choices import ReportState
 from ..models import Assignment, Evidence, IndicatorValue, ProgressReport, ReportingPeriod
 from .forms import EvidenceForm, ReportForm, ReviewForm
 from .selectors import (
@@ -65,11 +67,17 @@ class ReportOpenView(ScopedViewMixin, SingleObjectMixin, View):
 
 def report_context(request, report, **extra) -> dict:
     user = request.user
+    review_refusal = (
+        services.review_refusal(user, report)
+        if report.state == ReportState.SUBMITTED and user_can(user, Action.REVIEW, report)
+        else ""
+    )
     return {
         "report": report,
         "previous": previous_report(report=report),
         "can_report": user_can(user, Action.REPORT, report),
-        "can_review": user_can(user, Action.REVIEW, report) and report.submitted_by_id != user.pk,
+        "can_review": user_can(user, Action.REVIEW, report) and not review_refusal,
+        "review_refusal": review_refusal,
         # an earlier revision is never overdue: a later one exists
         "overdue_days": (
             overdue_days(period=report.period, report=report, today=timezone.localdate())
@@ -319,9 +327,14 @@ class ReviewQueueView(ScopedViewMixin, ListView):
         context = super().get_context_data(**kwargs)
         previous = previous_reports(reports=context["reports"])
         flagged = flagged_values(reports=context["reports"])
+        writers = report_writers(reports=context["reports"])
         for report in context["reports"]:
             report.previous = previous.get(report.pk)
             report.flagged = flagged.get(report.pk, [])
+            # approval independence: no approve offered where the service would refuse it
+            report.review_refusal = services.review_refusal(
+                self.request.user, report, writers=writers[report.pk], in_scope=True
+            )
         return context
 
 

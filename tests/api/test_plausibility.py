@@ -5,9 +5,9 @@ explanation to be submitted, register-fed values are read-only."""
 from decimal import Decimal
 
 import pytest
-from tasks.rollups.feeds import indicator_feed
 
 from tasks.models import IndicatorValue, ProgressReport
+from tasks.rollups.feeds import indicator_feed
 
 pytestmark = pytest.mark.django_db
 

@@ -94,7 +94,7 @@ def test_grant_and_withdraw_take_effect_on_the_next_request(world, client):
 def test_an_administrator_grants_only_roles_it_holds(world, client):
     # a manager without review rights at Haixi (possible only by hand, but the rule must hold)
     manager = world.users["no_role"]
-    for codename in ("view_scope", "manage_scope"):
+    for codename in ("view_scope", "accounts_scope"):
         OrganizationUserObjectPermission.objects.create(
             user=manager,
             content_object=Organization.objects.get(code="haixi"),

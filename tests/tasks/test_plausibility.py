@@ -10,11 +10,11 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from rest_framework.test import APIClient
-from tasks.rollups.feeds import indicator_feed
 
 from qhsta.api.services import token_issue
 from tasks import services
 from tasks.models import IndicatorRule, IndicatorValue, ProgressReport
+from tasks.rollups.feeds import indicator_feed
 
 FORM = {
     "percent_complete": "45",
