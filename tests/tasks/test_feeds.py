@@ -57,7 +57,9 @@ def test_fed_ratios_roll_up_as_summed_numerators_over_summed_denominators(
     value = IndicatorValue.objects.get(indicator=reporting.literacy, organization=orgs["haixi"])
     assert (value.state, value.report, value.value) == ("approved", None, Decimal("6"))
     assert value.history.first().history_change_reason == "survey 2025"
-    assert not RollupRequest.objects.filter(published_at__isnull=True, indicator__isnull=False).exists()
+    assert not RollupRequest.objects.filter(
+        published_at__isnull=True, indicator__isnull=False
+    ).exists()
 
 
 def test_the_incremental_result_equals_a_full_recompute(
