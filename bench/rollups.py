@@ -111,7 +111,8 @@ BASELINE = """
 
 # The same figures rollup_full stores, by hand-written SQL in one statement and read, not written:
 # progress of every level (work item, key task, group, plan) for all organisations and every
-# subtree, and the bench's indicators (ratio and sum) per subtree. No status, expected progress,
+# subtree, and the bench's indicators (ratio and sum) per subtree from each expected organisation's
+# latest approved value at or before the period (carried, as stored). No status, expected progress,
 # missing lists or explanations: the practical limit of the figures themselves. Each level is
 # rounded to the hundredth before the level above uses it, as the stored figures are (a parent is
 # the mean of the children a reader sees).
@@ -156,14 +157,31 @@ SAME_FIGURES = """
                SUM(reported) AS reported, SUM(expected) AS expected
         FROM kt GROUP BY group_id, org_key
     ), values_ AS (
-        SELECT v.indicator_id, i.aggregation, i.unit, o.path, v.value, v.numerator, v.denominator
+        -- each expected organisation's latest approved value at or before the period (carried)
+        SELECT DISTINCT ON (v.indicator_id, v.organization_id)
+               v.indicator_id, i.aggregation, i.unit, o.path, v.value, v.numerator, v.denominator
         FROM tasks_indicatorvalue v
+        JOIN tasks_reportingperiod vp ON vp.id = v.period_id
         JOIN plan_indicator i ON i.id = v.indicator_id
         JOIN orgs_organization o ON o.id = v.organization_id
-        WHERE i.plan_id = %(plan)s AND v.period_id = %(period)s AND v.state = 'approved'
+        WHERE i.plan_id = %(plan)s AND vp.plan_id = %(plan)s AND vp.ends_on <= %(end)s
+          AND v.state = 'approved'
           AND ((i.aggregation = 'ratio' AND v.numerator IS NOT NULL
                 AND v.denominator IS NOT NULL)
             OR (i.aggregation = 'sum' AND v.value IS NOT NULL))
+          AND (EXISTS (
+                  SELECT 1 FROM tasks_assignment a
+                  JOIN tasks_workitem w ON w.id = a.work_item_id
+                  JOIN tasks_assignment_indicators ai ON ai.assignment_id = a.id
+                  WHERE a.organization_id = v.organization_id
+                    AND ai.indicator_id = v.indicator_id AND w.year = %(year)s)
+               OR EXISTS (
+                  SELECT 1 FROM tasks_indicatorvalue cv
+                  WHERE cv.indicator_id = v.indicator_id
+                    AND cv.organization_id = v.organization_id
+                    AND cv.period_id = %(period)s AND cv.state = 'approved')
+               OR (i.reporting_kind <> '' AND o.kind = i.reporting_kind AND o.is_active))
+        ORDER BY v.indicator_id, v.organization_id, vp.ends_on DESC
     ), ind AS (
         SELECT x.indicator_id, x.org_key, MIN(x.aggregation) AS aggregation,
                MIN(x.unit) AS unit, SUM(x.value) AS total, SUM(x.numerator) AS numerator,

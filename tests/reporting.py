@@ -23,6 +23,22 @@ class Reporting:
     users: dict
 
 
+def settle_outbox() -> None:
+    """What the set-up's commit would have done (a test's transaction never commits): the period
+    recomputes its changes queued run, and their outbox rows are settled — so a test starts
+    from complete figures and an outbox holding only what it does itself."""
+    from tasks.models import RollupRequest
+    from tasks.rollups.compute import rollup_full
+
+    pending = RollupRequest.objects.filter(
+        work_item=None, indicator=None, published_at__isnull=True
+    )
+    periods = ReportingPeriod.objects.filter(pk__in=pending.values("period_id"))
+    for period in periods.select_related("plan").order_by("ends_on"):
+        rollup_full(period.plan, period)
+    pending.delete()  # published and done; the test's own rows are all it sees
+
+
 def build_reporting(plan) -> Reporting:
     periods_generate(plan=plan, kind="quarter")
     task = KeyTask.objects.get(plan=plan, number=19)
@@ -49,6 +65,7 @@ def build_reporting(plan) -> Reporting:
     xining.indicators.add(rate)
     haixi = Assignment.objects.create(work_item=item, organization=orgs["haixi"], role="supporting")
     users = {u.username: u for u in get_user_model().objects.all()}
+    settle_outbox()
     return Reporting(
         work_item=item,
         xining=xining,

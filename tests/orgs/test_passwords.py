@@ -292,7 +292,7 @@ def test_the_demo_password_meets_the_policy():
     import yaml
     from django.contrib.auth import password_validation
 
-    demo = yaml.safe_load((Path(__file__).parents[2] / "qhsta" / "demo.yaml").read_text("utf-8"))
+    demo = yaml.safe_load((Path(__file__).parents[2] / "ops" / "demo.yaml").read_text("utf-8"))
     for item in demo["users"]:
         user = get_user_model()(username=item["username"], first_name=item["name"])
         password_validation.validate_password(DEMO_PASSWORD, user)  # raises if it did not
