@@ -79,7 +79,7 @@ def _objects(world, reporting):
         (
             "rollups",
             ProgressRollup.objects.get(org_key=0, level="plan", period=reporting.period).pk,
-            None,
+            "qhsta",  # the figures for all organisations: only who sees the whole province
         )
     )
     return rows
