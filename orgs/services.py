@@ -163,23 +163,40 @@ def user_create(
     return user
 
 
-def user_set_active(*, actor, user, active: bool) -> None:
-    """Activate or deactivate an account whose every role lies inside the actor's management scope."""
-    if actor.pk == user.pk:
-        raise ValidationError(_("You cannot deactivate or reactivate your own account."))
+def _require_manages(actor, user, detail: str) -> None:
+    """403 (logged) unless every role of `user` lies inside the actor's management scope."""
     scope = user_scope(actor, Action.MANAGE)
     paths = list(Membership.objects.filter(user=user).values_list("organization__path", flat=True))
     if not paths or not all(scope.covers(p) for p in paths):
-        access_log(AccessEventKind.DENIED_WRITE, actor=actor, target_user=user, detail="activate")
+        access_log(AccessEventKind.DENIED_WRITE, actor=actor, target_user=user, detail=detail)
         error = PermissionDenied(
             _("This account also holds roles outside your organisations; ask the province.")
         )
         error.access_logged = True
         raise error
+
+
+def user_set_active(*, actor, user, active: bool) -> None:
+    """Activate or deactivate an account whose every role lies inside the actor's management scope."""
+    if actor.pk == user.pk:
+        raise ValidationError(_("You cannot deactivate or reactivate your own account."))
+    _require_manages(actor, user, "activate")
     user.is_active = active
     user.save(update_fields=["is_active"])
     kind = AccessEventKind.USER_ACTIVATED if active else AccessEventKind.USER_DEACTIVATED
     access_log(kind, actor=actor, target_user=user)
+
+
+def user_unlock(*, actor, user) -> int:
+    """Lift the lock that failed logins put on an account, from every address (django-axes'
+    AccessAttempt rows): the way back in for its owner, by an administrator who manages every
+    role the account holds. Returns the number of (account, address) records removed."""
+    from axes.utils import reset
+
+    _require_manages(actor, user, "unlock")
+    removed = reset(username=user.get_username())
+    access_log(AccessEventKind.USER_UNLOCKED, actor=actor, target_user=user)
+    return removed
 
 
 def user_ensure(

@@ -17,4 +17,5 @@ urlpatterns = [
         name="membership_withdraw",
     ),
     path("users/<int:pk>/active/", views.AccountActiveView.as_view(), name="account_active"),
+    path("users/<int:pk>/unlock/", views.AccountUnlockView.as_view(), name="account_unlock"),
 ]

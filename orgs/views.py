@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView, View
 from django.views.generic.detail import SingleObjectMixin
 
+from qhsta.forms import add_service_errors
 from qhsta.scoping import Action, ancestor_paths
 from qhsta.scoping.views import ScopedViewMixin
 
@@ -14,7 +15,13 @@ from . import services
 from .forms import AccountCreateForm, RoleGrantForm
 from .models import Account, Membership, Organization
 from .roles import ROLE_ACTIONS
-from .selectors import account_list, can_manage_users, memberships_managed, organization_children
+from .selectors import (
+    account_list,
+    can_manage_users,
+    login_lock,
+    memberships_managed,
+    organization_children,
+)
 
 
 class OrganizationListView(ScopedViewMixin, ListView):
@@ -79,6 +86,12 @@ class AccountCreateView(ScopedViewMixin, FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
+    def form_invalid(self, form):
+        """Refused input answers 400 with the form and its errors."""
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
     def form_valid(self, form):
         data = form.cleaned_data
         try:
@@ -94,6 +107,9 @@ class AccountCreateView(ScopedViewMixin, FormView):
         except PermissionDenied as exc:
             form.add_error("role", str(exc))
             return self.form_invalid(form)
+        except ValidationError as exc:  # the model's own rules (the username's characters …)
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
         messages.success(self.request, _("Account %(name)s created.") % {"name": account.username})
         return redirect("orgs:account_detail", pk=account.pk)
 
@@ -104,6 +120,7 @@ def account_page_context(*, request, account, grant_form=None) -> dict:
         "roles": memberships_managed(user=request.user).filter(user=account),
         "grant_form": grant_form or RoleGrantForm(user=request.user),
         "role_actions": ROLE_ACTIONS,
+        "login_lock": login_lock(user=account),
     }
 
 
@@ -170,4 +187,17 @@ class AccountActiveView(ScopedViewMixin, SingleObjectMixin, View):
             messages.success(
                 request, _("Account activated.") if active else _("Account deactivated.")
             )
+        return redirect(reverse("orgs:account_detail", kwargs={"pk": account.pk}))
+
+
+class AccountUnlockView(ScopedViewMixin, SingleObjectMixin, View):
+    """An administrator lets an account locked by failed logins back in (every address)."""
+
+    model = Account
+    read_action = write_action = Action.MANAGE
+
+    def post(self, request, *args, **kwargs):
+        account = self.get_object()
+        services.user_unlock(actor=request.user, user=account)
+        messages.success(request, _("The account is unlocked; its owner can log in again."))
         return redirect(reverse("orgs:account_detail", kwargs={"pk": account.pk}))
