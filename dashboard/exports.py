@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from plan.models import Indicator, KeyTask, TaskGroup
+from qhsta.params import parse_int
 from qhsta.scoping import Action
 from qhsta.scoping.views import ScopedViewMixin
 from tasks.models import ProgressRollup, RollupLevel, WorkItem
@@ -353,7 +354,7 @@ class ExportView(ScopedViewMixin, SubjectMixin, View):
                 "work-item": WorkItem,
                 "indicator": Indicator,
             }[table]
-            if not key.isdigit():
+            if parse_int(key) is None:
                 raise Http404("no such part")
             rows = model.objects.restrict(user, Action.VIEW)
             if table == "work-item":
