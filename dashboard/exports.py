@@ -11,6 +11,7 @@ from django.views.generic import View
 
 from plan.models import Indicator, KeyTask, TaskGroup
 from qhsta import workbooks
+from qhsta.params import parse_int
 from qhsta.scoping import Action
 from qhsta.scoping.views import ScopedViewMixin
 from qhsta.templatetags.portal import person
@@ -370,7 +371,7 @@ class ExportView(ScopedViewMixin, SubjectMixin, View):
                 "work-item": WorkItem,
                 "indicator": Indicator,
             }[table]
-            if not key.isdigit():
+            if parse_int(key) is None:
                 raise Http404("no such part")
             rows = model.objects.restrict(user, Action.VIEW)
             if table == "work-item":

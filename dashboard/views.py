@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.generic import DetailView, ListView, TemplateView
 
 from plan.models import Indicator, KeyTask, TaskGroup
+from qhsta.params import int_param
 from qhsta.scoping.views import ScopedViewMixin
 from tasks.models import Assignment, ProgressRollup, WorkItem
 
@@ -290,8 +291,7 @@ class LaggingView(ScopedViewMixin, SubjectMixin, TemplateView):
         plan = plan_for(user=self.request.user, code=self.request.GET.get("plan") or None)
         self.resolve(plan)
         context = {**super().get_context_data(**kwargs), **self.subject_context()}
-        page = self.request.GET.get("page", "1")
-        page = int(page) if page.isdigit() and int(page) > 0 else 1
+        page = int_param(self.request.GET, "page", minimum=1, maximum=10_000) or 1
         if self.period is not None:
             items = lagging_items(
                 user=self.request.user,
@@ -324,8 +324,7 @@ class ComplianceView(ScopedViewMixin, SubjectMixin, TemplateView):
             return context
         data = compliance(user=self.request.user, subject=self.subject, period=self.period)
         page = Paginator(data["codes"], 100).get_page(self.request.GET.get("page"))
-        carried_page = self.request.GET.get("carried", "1")
-        carried_page = int(carried_page) if carried_page.isdigit() and int(carried_page) else 1
+        carried_page = int_param(self.request.GET, "carried", minimum=1, maximum=10_000) or 1
         carried = carried_over(
             user=self.request.user,
             subject=self.subject,

@@ -21,6 +21,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from qhsta.net import client_address
+
 from .choices import AccessEventKind, Outcome
 from .models import AccessEvent, Organization
 
@@ -53,19 +55,8 @@ HASHED_FIELDS = (
 
 
 def client_ip(request) -> str:
-    """The client's address: REMOTE_ADDR, or, behind `TRUSTED_PROXY_COUNT` proxies (nginx), the
-    address the outermost trusted proxy saw, from the right of X-Forwarded-For (entries further
-    left are whatever the client sent)."""
-    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
-    if proxies:
-        forwarded = [
-            part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if part.strip()
-        ]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies][:45]
-    return request.META.get("REMOTE_ADDR", "")[:45]
+    """The client's address, read behind the trusted proxies only (qhsta.net, the one way)."""
+    return client_address(request)[:45]
 
 
 def entry_hash(values: dict, prev_hash: str) -> str:

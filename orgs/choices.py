@@ -45,6 +45,7 @@ class AccessEventKind(models.TextChoices):
     USER_ACTIVATED = "user_activated", _("Account activated")
     USER_DEACTIVATED = "user_deactivated", _("Account deactivated")
     USER_CHANGED = "user_changed", _("Account changed")
+    USER_UNLOCKED = "user_unlocked", _("Account unlocked after failed logins")
     DENIED_READ = "denied_read", _("Refused: outside the user's scope")
     DENIED_WRITE = "denied_write", _("Refused: change not allowed")
     LOGIN_FAILED = "login_failed", _("Failed login")

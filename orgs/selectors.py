@@ -118,3 +118,23 @@ def audit_entries(*, user, filters: AuditFilter):
             | Q(request_path__icontains=filters.q)
         )
     return entries
+
+
+def login_lock(*, user) -> dict | None:
+    """Whether failed logins lock `user` now (at one address or more): {"addresses": n,
+    "until": when the last lock ends}, else None."""
+    from axes.helpers import get_cool_off
+    from axes.models import AccessAttempt
+    from django.conf import settings
+    from django.utils import timezone
+
+    cool_off = get_cool_off()
+    rows = AccessAttempt.objects.filter(
+        username=user.get_username(), failures_since_start__gte=settings.AXES_FAILURE_LIMIT
+    )
+    if cool_off is not None:
+        rows = rows.filter(attempt_time__gte=timezone.now() - cool_off)
+    times = list(rows.values_list("attempt_time", flat=True))
+    if not times:
+        return None
+    return {"addresses": len(times), "until": max(times) + cool_off if cool_off else None}

@@ -313,6 +313,18 @@ def user_set_active(*, actor, user, active: bool) -> None:
     access_log(kind, actor=actor, target_user=user)
 
 
+def user_unlock(*, actor, user) -> int:
+    """Lift the lock that failed logins put on an account, from every address (django-axes'
+    AccessAttempt rows): the way back in for its owner, by an administrator who manages every
+    role the account holds. Returns the number of (account, address) records removed."""
+    from axes.utils import reset
+
+    _check_manages_account(actor, user, "unlock")
+    removed = reset(username=user.get_username())
+    access_log(AccessEventKind.USER_UNLOCKED, actor=actor, target_user=user)
+    return removed
+
+
 def user_ensure(
     *, username: str, full_name: str, password: str, email: str = "", is_superuser: bool = False
 ):

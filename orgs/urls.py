@@ -23,4 +23,5 @@ urlpatterns = [
     path("users/<int:pk>/active/", views.AccountActiveView.as_view(), name="account_active"),
     path("audit/", views.AuditLogView.as_view(), name="audit_log"),
     path("audit/export.<str:fmt>", views.AuditExportView.as_view(), name="audit_export"),
+    path("users/<int:pk>/unlock/", views.AccountUnlockView.as_view(), name="account_unlock"),
 ]

@@ -45,6 +45,7 @@ from .selectors import (
     audit_entries,
     can_manage_users,
     can_read_audit,
+    login_lock,
     memberships_managed,
     organization_children,
 )
@@ -112,6 +113,12 @@ class AccountCreateView(ScopedViewMixin, FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
+    def form_invalid(self, form):
+        """Refused input answers 400 with the form and its errors."""
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
     def form_valid(self, form):
         data = form.cleaned_data
         try:
@@ -127,7 +134,7 @@ class AccountCreateView(ScopedViewMixin, FormView):
         except PermissionDenied as exc:
             form.add_error("role", str(exc))
             return self.form_invalid(form)
-        except ValidationError as exc:
+        except ValidationError as exc:  # the model's own rules (the username's characters …)
             add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("Account %(name)s created.") % {"name": account.username})
@@ -140,6 +147,7 @@ def account_page_context(*, request, account, grant_form=None) -> dict:
         "roles": memberships_managed(user=request.user).filter(user=account),
         "grant_form": grant_form or RoleGrantForm(user=request.user),
         "role_actions": ROLE_ACTIONS,
+        "login_lock": login_lock(user=account),
     }
 
 
@@ -464,3 +472,16 @@ def _csv_lines(headers, entries):
             buffer.seek(0)
             buffer.truncate()
     yield buffer.getvalue()
+
+
+class AccountUnlockView(ScopedViewMixin, SingleObjectMixin, View):
+    """An administrator lets an account locked by failed logins back in (every address)."""
+
+    model = Account
+    read_action = write_action = Action.ACCOUNTS
+
+    def post(self, request, *args, **kwargs):
+        account = self.get_object()
+        services.user_unlock(actor=request.user, user=account)
+        messages.success(request, _("The account is unlocked; its owner can log in again."))
+        return redirect(reverse("orgs:account_detail", kwargs={"pk": account.pk}))

@@ -6,9 +6,17 @@ from django.utils.translation import gettext_lazy as _
 
 from orgs.choices import OrganizationKind
 from orgs.models import Organization
+from qhsta.params import WholeNumberField, parse_int
 
 from .choices import Aggregation
 from .models import Indicator, KeyTask, Plan, TaskGroup
+
+
+class IntFilter(django_filters.NumberFilter):
+    """An id, year or number: ASCII digits within a column's range, else a 400 naming the
+    parameter (qhsta.params)."""
+
+    field_class = WholeNumberField
 
 
 class KeyFilter(django_filters.CharFilter):
@@ -22,9 +30,13 @@ class KeyFilter(django_filters.CharFilter):
         if value in ([], (), {}, "", None):
             return qs
         value = value.strip()
-        if value.isdigit():
-            return qs.filter(**{f"{self.field_name}_id": int(value)})
-        return qs.filter(**{f"{self.field_name}__{self.code_field}": value})
+        if (number := parse_int(value)) is not None:
+            qs = qs.filter(**{f"{self.field_name}__pk": number})
+        elif value.isdigit():  # digits no id can have (Unicode digits, too many): nothing
+            return qs.none()
+        else:
+            qs = qs.filter(**{f"{self.field_name}__{self.code_field}": value})
+        return qs.distinct() if self.distinct else qs
 
 
 def organization_filter(queryset, lookup: str, code: str, *, descendants: bool):
@@ -69,7 +81,7 @@ class OrganizationFilterSet(django_filters.FilterSet):
 
 class PlanFilter(django_filters.FilterSet):
     code = django_filters.CharFilter(label=_("code"))
-    year = django_filters.NumberFilter(
+    year = IntFilter(
         method="filter_year", label=_("year"), help_text=_("Plans running in this year.")
     )
 
@@ -91,8 +103,8 @@ class TaskGroupFilter(django_filters.FilterSet):
 
 class KeyTaskFilter(django_filters.FilterSet):
     plan = KeyFilter(field_name="plan", code_field="code", label=_("plan"))
-    group = django_filters.NumberFilter(field_name="group_id", label=_("task group"))
-    group_number = django_filters.NumberFilter(field_name="group__number", label=_("group number"))
+    group = IntFilter(field_name="group_id", label=_("task group"))
+    group_number = IntFilter(field_name="group__number", label=_("group number"))
 
     class Meta:
         model = KeyTask
@@ -102,9 +114,9 @@ class KeyTaskFilter(django_filters.FilterSet):
 class IndicatorFilter(django_filters.FilterSet):
     plan = KeyFilter(field_name="plan", code_field="code", label=_("plan"))
     code = django_filters.CharFilter(label=_("code"))
-    task = django_filters.NumberFilter(field_name="key_task_id", label=_("key task"))
-    task_number = django_filters.NumberFilter(field_name="key_task__number", label=_("task number"))
-    group = django_filters.NumberFilter(field_name="key_task__group_id", label=_("task group"))
+    task = IntFilter(field_name="key_task_id", label=_("key task"))
+    task_number = IntFilter(field_name="key_task__number", label=_("task number"))
+    group = IntFilter(field_name="key_task__group_id", label=_("task group"))
     aggregation = django_filters.ChoiceFilter(choices=Aggregation.choices, label=_("aggregation"))
     headline = django_filters.BooleanFilter(field_name="is_headline", label=_("headline indicator"))
 

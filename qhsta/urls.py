@@ -38,3 +38,9 @@ urlpatterns = [
     path("api/docs/", api_views.ApiDocsView.as_view(), name="api_docs"),
     path("admin/", admin.site.urls),
 ]
+
+# Errors raised outside a view of the API (no route, a malformed request) answer the API's JSON
+# error shape under /api/ and the portal's pages elsewhere.
+handler400 = "qhsta.views.bad_request"
+handler404 = "qhsta.views.page_not_found"
+handler500 = "qhsta.views.server_error"

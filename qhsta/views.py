@@ -48,3 +48,38 @@ def _broker_ok() -> str:
         return "ok"
     except Exception:  # any transport error means the broker cannot take jobs now
         return "unavailable"
+
+
+# ---- error pages: the API answers in its JSON error shape, pages in HTML --------------------
+
+
+def _api_error(request, status: int, code: str, message: str):
+    if not request.path.startswith("/api/"):
+        return None
+    from qhsta.api.errors import error_body
+
+    return JsonResponse(error_body(status, code, message), status=status)
+
+
+def bad_request(request, exception, template_name="400.html"):
+    from django.utils.translation import gettext as _
+    from django.views import defaults
+
+    answer = _api_error(request, 400, "bad_request", _("The request is malformed."))
+    return answer or defaults.bad_request(request, exception, template_name)
+
+
+def page_not_found(request, exception, template_name="404.html"):
+    from django.utils.translation import gettext as _
+    from django.views import defaults
+
+    answer = _api_error(request, 404, "not_found", _("Nothing here, or nothing you may see."))
+    return answer or defaults.page_not_found(request, exception, template_name)
+
+
+def server_error(request, template_name="500.html"):
+    from django.utils.translation import gettext as _
+    from django.views import defaults
+
+    answer = _api_error(request, 500, "error", _("Something went wrong on our side."))
+    return answer or defaults.server_error(request, template_name)

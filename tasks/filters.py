@@ -7,7 +7,7 @@ plan), `organization` (code; `descendants=true` for its subtree; `organization_k
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from plan.filters import KeyFilter, OrganizationFilterSet
+from plan.filters import IntFilter, KeyFilter, OrganizationFilterSet
 
 from .choices import AssignmentRole, PeriodKind, ReportState
 from .models import (
@@ -26,8 +26,8 @@ from .models import (
 class PeriodFilters(django_filters.FilterSet):
     """`period` (id), `year` and `period_kind` of rows that belong to a reporting period."""
 
-    period = django_filters.NumberFilter(field_name="period_id", label=_("period"))
-    year = django_filters.NumberFilter(field_name="period__year", label=_("year"))
+    period = IntFilter(field_name="period_id", label=_("period"))
+    year = IntFilter(field_name="period__year", label=_("year"))
     period_kind = django_filters.ChoiceFilter(
         field_name="period__kind", choices=PeriodKind.choices, label=_("kind of period")
     )
@@ -44,9 +44,9 @@ class PeriodFilter(django_filters.FilterSet):
 
 class WorkItemFilter(django_filters.FilterSet):
     plan = KeyFilter(field_name="key_task__plan", code_field="code", label=_("plan"))
-    group = django_filters.NumberFilter(field_name="key_task__group_id", label=_("task group"))
-    task = django_filters.NumberFilter(field_name="key_task_id", label=_("key task"))
-    task_number = django_filters.NumberFilter(field_name="key_task__number", label=_("task number"))
+    group = IntFilter(field_name="key_task__group_id", label=_("task group"))
+    task = IntFilter(field_name="key_task_id", label=_("key task"))
+    task_number = IntFilter(field_name="key_task__number", label=_("task number"))
 
     class Meta:
         model = WorkItem
@@ -55,15 +55,11 @@ class WorkItemFilter(django_filters.FilterSet):
 
 class AssignmentFilter(OrganizationFilterSet):
     plan = KeyFilter(field_name="work_item__key_task__plan", code_field="code", label=_("plan"))
-    group = django_filters.NumberFilter(
-        field_name="work_item__key_task__group_id", label=_("task group")
-    )
-    task = django_filters.NumberFilter(field_name="work_item__key_task_id", label=_("key task"))
-    task_number = django_filters.NumberFilter(
-        field_name="work_item__key_task__number", label=_("task number")
-    )
-    work_item = django_filters.NumberFilter(field_name="work_item_id", label=_("work item"))
-    year = django_filters.NumberFilter(field_name="work_item__year", label=_("year"))
+    group = IntFilter(field_name="work_item__key_task__group_id", label=_("task group"))
+    task = IntFilter(field_name="work_item__key_task_id", label=_("key task"))
+    task_number = IntFilter(field_name="work_item__key_task__number", label=_("task number"))
+    work_item = IntFilter(field_name="work_item_id", label=_("work item"))
+    year = IntFilter(field_name="work_item__year", label=_("year"))
     role = django_filters.ChoiceFilter(choices=AssignmentRole.choices, label=_("role"))
     indicator = KeyFilter(
         field_name="indicators", code_field="code", label=_("indicator"), distinct=True
@@ -76,19 +72,13 @@ class AssignmentFilter(OrganizationFilterSet):
 
 class ReportFilter(PeriodFilters, OrganizationFilterSet):
     plan = KeyFilter(field_name="period__plan", code_field="code", label=_("plan"))
-    group = django_filters.NumberFilter(
-        field_name="assignment__work_item__key_task__group_id", label=_("task group")
-    )
-    task = django_filters.NumberFilter(
-        field_name="assignment__work_item__key_task_id", label=_("key task")
-    )
-    task_number = django_filters.NumberFilter(
+    group = IntFilter(field_name="assignment__work_item__key_task__group_id", label=_("task group"))
+    task = IntFilter(field_name="assignment__work_item__key_task_id", label=_("key task"))
+    task_number = IntFilter(
         field_name="assignment__work_item__key_task__number", label=_("task number")
     )
-    work_item = django_filters.NumberFilter(
-        field_name="assignment__work_item_id", label=_("work item")
-    )
-    assignment = django_filters.NumberFilter(field_name="assignment_id", label=_("assignment"))
+    work_item = IntFilter(field_name="assignment__work_item_id", label=_("work item"))
+    assignment = IntFilter(field_name="assignment_id", label=_("assignment"))
     state = django_filters.ChoiceFilter(choices=ReportState.choices, label=_("review state"))
     latest = django_filters.BooleanFilter(field_name="is_latest", label=_("latest revision"))
 
@@ -100,10 +90,8 @@ class ReportFilter(PeriodFilters, OrganizationFilterSet):
 class IndicatorValueFilter(PeriodFilters, OrganizationFilterSet):
     plan = KeyFilter(field_name="indicator__plan", code_field="code", label=_("plan"))
     indicator = KeyFilter(field_name="indicator", code_field="code", label=_("indicator"))
-    task = django_filters.NumberFilter(field_name="indicator__key_task_id", label=_("key task"))
-    group = django_filters.NumberFilter(
-        field_name="indicator__key_task__group_id", label=_("task group")
-    )
+    task = IntFilter(field_name="indicator__key_task_id", label=_("key task"))
+    group = IntFilter(field_name="indicator__key_task__group_id", label=_("task group"))
     status = django_filters.ChoiceFilter(
         field_name="state", choices=ReportState.choices, label=_("review state")
     )
@@ -128,11 +116,11 @@ class _RollupFilter(PeriodFilters, OrganizationFilterSet):
 
 class ProgressRollupFilter(_RollupFilter):
     level = django_filters.ChoiceFilter(choices=RollupLevel.choices, label=_("level"))
-    subject = django_filters.NumberFilter(field_name="subject_id", label=_("subject"))
+    subject = IntFilter(field_name="subject_id", label=_("subject"))
     status = django_filters.ChoiceFilter(choices=RollupStatus.choices, label=_("status"))
-    task = django_filters.NumberFilter(method="filter_task", label=_("key task"))
-    group = django_filters.NumberFilter(method="filter_group", label=_("task group"))
-    work_item = django_filters.NumberFilter(method="filter_work_item", label=_("work item"))
+    task = IntFilter(method="filter_task", label=_("key task"))
+    group = IntFilter(method="filter_group", label=_("task group"))
+    work_item = IntFilter(method="filter_work_item", label=_("work item"))
 
     class Meta:
         model = ProgressRollup
@@ -150,7 +138,7 @@ class ProgressRollupFilter(_RollupFilter):
 
 class IndicatorRollupFilter(_RollupFilter):
     indicator = KeyFilter(field_name="indicator", code_field="code", label=_("indicator"))
-    task = django_filters.NumberFilter(field_name="indicator__key_task_id", label=_("key task"))
+    task = IntFilter(field_name="indicator__key_task_id", label=_("key task"))
 
     class Meta:
         model = IndicatorRollup

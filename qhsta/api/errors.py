@@ -7,6 +7,7 @@
 (409) adds `current`: the version now stored, who saved it and when.
 """
 
+from django.core.exceptions import BadRequest
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -68,6 +69,11 @@ def _body(status_code: int, code: str, message: str, errors=None, **extra) -> di
     return body
 
 
+def error_body(status_code: int, code: str, message: str) -> dict:
+    """The shape for an error answered outside a view (qhsta.views' 400/404/500 handlers)."""
+    return _body(status_code, code, message)
+
+
 def _validation_message(errors: dict[str, list[str]]) -> str:
     general = errors.get(NON_FIELD)
     fields = [name for name in errors if name != NON_FIELD]
@@ -105,6 +111,8 @@ def exception_handler(exc, context):
             _body(400, "invalid", _validation_message(errors), errors),
             status=status.HTTP_400_BAD_REQUEST,
         )
+    if isinstance(exc, BadRequest):
+        exc = exceptions.ParseError(str(exc) or None)
     if isinstance(exc, DjangoPermissionDenied) and str(exc):
         exc = exceptions.PermissionDenied(str(exc))
     if isinstance(exc, Http404):

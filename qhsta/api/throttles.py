@@ -1,13 +1,21 @@
 """Throttling per token (or per signed-in user of the browser) and per anonymous address.
 
 The rates are REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] in the settings, read on every request
-(so a test or a deployment changes them without re-importing these classes)."""
+(so a test or a deployment changes them without re-importing these classes). The counters live
+in the default cache: Redis in production, shared by every web process."""
 
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 
+from qhsta.net import client_address
+
 
 class _SettingsRate:
+    def get_ident(self, request):
+        """The client's address behind the trusted proxies only (qhsta.net), never the whole
+        X-Forwarded-For header a client can write."""
+        return client_address(request)
+
     def get_rate(self):
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
 

@@ -136,7 +136,10 @@ class Scope:
     public: a boolean field; rows where it is true are readable by anyone, logged in or not.
     multi_valued: org_path crosses a to-many relation, so rows are matched by a subquery.
     whole_path: for rows whose org_path is empty (figures for all organisations of a plan): the
-        lookup to the organisation they belong to, read like a plan's part (shared down).
+        lookup to the organisation they belong to. Such a row is made of every organisation's
+        figures (its explanation and missing list name them), so only a user whose scope covers
+        that whole organisation may read it; anyone else reads the rows of their own subtrees
+        (the dashboard's rule too: a prefecture never sees the province-wide rows).
     """
 
     org_path: str
@@ -152,7 +155,7 @@ class Scope:
             own = scope.subtree_q(self.org_path)
         if self.whole_path is None:
             return own
-        whole = Scope(org_path=self.whole_path, shared_down=True).q(scope, action)
+        whole = scope.subtree_q(self.whole_path)
         return own | (Q(**{f"{self.org_path}__isnull": True}) & whole)
 
 

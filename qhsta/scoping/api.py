@@ -15,6 +15,8 @@ class ScopedViewSetMixin:
     """
 
     permission_classes = (ScopedPermission,)
+    # Ids are whole numbers: anything else is no route (the API's JSON 404), never a lookup.
+    lookup_value_regex = "[0-9]{1,18}"
     read_action: Action = Action.VIEW
     write_action: Action | None = None
 
@@ -40,7 +42,11 @@ class ScopedViewSetMixin:
             raise
 
     def _log_if_refused(self) -> None:
-        lookup = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)
+        from qhsta.params import parse_int
+
+        lookup = parse_int(self.kwargs.get(self.lookup_url_kwarg or self.lookup_field))
+        if lookup is None:
+            return
         model = self.queryset.model
         hidden = model._default_manager.filter(**{self.lookup_field: lookup}).first()
         if hidden is not None:

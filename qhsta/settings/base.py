@@ -245,16 +245,21 @@ CELERY_BEAT_SCHEDULE: dict = {
 
 # The audit log is kept this many days (GB/T 22239 level 3: at least 180; less is ignored).
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=180)
-# Proxies in front of Django that append to X-Forwarded-For (nginx in compose: 1); the audit log
-# takes the client's address from there, never from what the client itself sent.
-TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Reverse proxies in front of the portal that append to X-Forwarded-For (nginx in
+# docker-compose.yml and deploy/: 1). The client's address is read behind them only (qhsta.net);
+# 0 (no proxy): the connection's own address.
+TRUSTED_PROXIES = env.int("QHSTA_TRUSTED_PROXIES", default=0)
 
 # Login throttling (django-axes): after 5 failures an account is locked for 15 minutes.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-# Locked per account, whatever the address: offices share one NAT address, so locking addresses
-# would lock out whole prefectures; rotating addresses does not help an attacker against this.
-AXES_LOCKOUT_PARAMETERS = ["username"]
+# Locked per account AND address: failing someone's password from one address locks that pair
+# only, so nobody can lock an official out from elsewhere; the owner is let back in by an
+# administrator (the account page's "Unlock", orgs.services.user_unlock) or when the lock ends.
+# The counters are AccessAttempt rows in the database, shared by every web process (and what the
+# unlock removes, at every address at once).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "qhsta.net.client_address"
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
@@ -286,6 +291,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "qhsta.api.errors.exception_handler",
+    "NUM_PROXIES": TRUSTED_PROXIES,  # DRF's own reading of the address agrees with qhsta.net
     # Per token (a browser session: per user) and per anonymous address; see qhsta/api/throttles.py.
     "DEFAULT_THROTTLE_CLASSES": [
         "qhsta.api.throttles.TokenRateThrottle",

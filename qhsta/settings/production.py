@@ -16,6 +16,23 @@ if len(SECRET_KEY) < 50 or SECRET_KEY.startswith(("insecure", "django-insecure",
     )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 
+# One cache shared by every web process: the API's throttle counters (and anything else cached)
+# must not be per-process, or N gunicorn workers allow N times every limit.
+CACHE_URL = env("CACHE_URL", default="")
+if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(
+        "CACHE_URL must point at Redis in production (e.g. redis://redis:6379/1): throttle "
+        "counters have to be shared by all web processes"
+    )
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CACHE_URL,
+        "KEY_PREFIX": "qhsta",
+        "OPTIONS": {"socket_connect_timeout": 3, "socket_timeout": 3},
+    }
+}
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # probed over plain HTTP inside the network

@@ -9,12 +9,19 @@ from qhsta.scoping.api import ScopedViewSetMixin
 
 
 class OrganizationCodeField(serializers.SlugRelatedField):
-    """An organisation by its code; whether the client may write there is the service's check."""
+    """An organisation by its code, found only among those the client may record for (REPORT):
+    a code outside the client's scope answers exactly like an unknown one (400, no name), so a
+    write error never tells who an organisation is. The service still checks every write."""
 
     def __init__(self, **kwargs):
         if not kwargs.get("read_only"):
-            kwargs["queryset"] = Organization.objects.all()
+            kwargs["queryset"] = Organization.objects.none()
         super().__init__(slug_field="code", **kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        user = request.user if request is not None else None
+        return Organization.objects.restrict(user, Action.REPORT)
 
 
 class RegisterViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):

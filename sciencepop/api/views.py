@@ -1,6 +1,8 @@
 """Science popularisation over the API: survey results, venues, bases and events. Writes go
 through sciencepop.services, so a survey saved here moves the plan's literacy indicator too."""
 
+from qhsta.params import int_param
+
 from .. import services
 from ..models import LiteracySurvey, ScienceBase, ScienceEvent, Venue
 from .base import RegisterViewSet
@@ -20,8 +22,8 @@ class LiteracySurveyViewSet(RegisterViewSet):
 
     def narrow(self, queryset):
         params = self.request.query_params
-        if params.get("year", "").isdigit():
-            queryset = queryset.filter(year=int(params["year"]))
+        if (year := int_param(params, "year", minimum=1, maximum=9999)) is not None:
+            queryset = queryset.filter(year=year)
         if params.get("organization"):
             queryset = queryset.filter(organization__code=params["organization"])
         return queryset.select_related("organization").order_by("-year", "organization__path")
@@ -80,9 +82,9 @@ class ScienceEventViewSet(RegisterViewSet):
     serializer_class = ScienceEventSerializer
 
     def narrow(self, queryset):
-        year = self.request.query_params.get("year", "")
-        if year.isdigit():
-            queryset = queryset.filter(starts_on__year=int(year))
+        year = int_param(self.request.query_params, "year", minimum=1, maximum=9999)
+        if year is not None:
+            queryset = queryset.filter(starts_on__year=year)
         return queryset.select_related("organization").order_by("-starts_on", "pk")
 
     def service_save(self, *, actor, organization, obj, fields):

@@ -7,6 +7,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from qhsta.params import parse_int
 from qhsta.scoping import Action
 from qhsta.scoping.api import ScopedReadOnlyViewSet, ScopedViewSetMixin
 
@@ -42,8 +43,7 @@ def _param(request, name: str) -> str:
 
 def _int_param(request, name: str) -> int | None:
     """A whole-number query parameter; None when absent or not a sensible id or year."""
-    text = _param(request, name)
-    return int(text) if text.isdigit() and len(text) <= 9 else None
+    return parse_int(_param(request, name))
 
 
 class SocietyViewSet(

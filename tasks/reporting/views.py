@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView, View
 from django.views.generic.detail import SingleObjectMixin
 
+from qhsta.params import int_param_or_400, parse_int
 from qhsta.scoping import Action, user_can
 from qhsta.scoping.views import ScopedViewMixin
 from qhsta.templatetags.portal import person
@@ -320,7 +321,7 @@ class ReviewQueueView(ScopedViewMixin, ListView):
 
     def narrow(self, queryset):
         return review_queue(
-            user=self.request.user, period_id=self.request.GET.get("period") or None
+            user=self.request.user, period_id=int_param_or_400(self.request.GET, "period")
         )
 
     def get_context_data(self, **kwargs):
@@ -343,7 +344,7 @@ class BulkApproveView(ScopedViewMixin, View):
     read_action = write_action = Action.REVIEW
 
     def post(self, request, *args, **kwargs):
-        ids = [int(i) for i in request.POST.getlist("report") if i.isdigit()]
+        ids = [n for i in request.POST.getlist("report") if (n := parse_int(i)) is not None]
         reports = review_queue(user=request.user).filter(pk__in=ids)
         if not ids:
             messages.error(request, _("Select the reports to approve."))

@@ -5,7 +5,7 @@ STA; assignments are read within the assigned organisation's subtree.
 """
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import BadRequest, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +16,7 @@ from django.views.generic.detail import SingleObjectMixin
 
 from plan.models import KeyTask, Plan
 from qhsta.forms import add_service_errors
+from qhsta.params import parse_int
 from qhsta.scoping import Action, user_can
 from qhsta.scoping.views import ScopedViewMixin, refuse
 
@@ -33,8 +34,13 @@ from .selectors import (
 
 
 def _int(value) -> int | None:
-    value = (value or "").strip()
-    return int(value) if value.isdigit() else None
+    """A number from the query string: None when absent; a malformed one answers 400."""
+    if value in (None, ""):
+        return None
+    number = parse_int(value)
+    if number is None:
+        raise BadRequest("not a whole number")
+    return number
 
 
 def _managed_plans(user):

@@ -79,7 +79,7 @@ def _objects(world, reporting):
         (
             "rollups",
             ProgressRollup.objects.get(org_key=0, level="plan", period=reporting.period).pk,
-            None,
+            "qhsta",  # the figures for all organisations: only who sees the whole province
         )
     )
     return rows
@@ -185,3 +185,141 @@ def test_the_review_actions_per_role(scene, world):
             assert status == 403
     answer = _client(world.users["reviewer"]).post(url, {"version": report.version}, format="json")
     assert answer.status_code == 200 and answer.json()["state"] == "approved"
+
+
+# ---- every resource of the API's routers -----------------------------------------------------
+
+# The demo's roles: the organisations whose subtrees each may read, written out by hand.
+DEMO_ROOTS = {
+    "dept_officer": {"qhsta-societies-dept"},
+    "reviewer": {"qhsta"},
+    "leader": {"qhsta"},
+    "xining_officer": {"xining"},
+    "haixi_officer": {"haixi"},
+    "datong_officer": {"xining-datong"},
+    "society_officer": {"soc-agri"},
+}
+# Resources not read with the view action over organisations, each tested on its own.
+SPECIAL = {
+    "auth/tokens": "a user's own tokens and, for administrators, their accounts' (test_tokens.py)",
+}
+
+
+def router_resources() -> dict:
+    """{prefix: viewset} for every router registered under /api/v1/ (read from the URLconf)."""
+    from django.urls import URLResolver, get_resolver
+
+    api = next(
+        e
+        for e in get_resolver().url_patterns
+        if isinstance(e, URLResolver) and str(e.pattern) == "api/v1/"
+    )
+    resources = {}
+    for entry in api.url_patterns:
+        router = getattr(getattr(entry, "urlconf_module", None), "router", None)
+        for prefix, viewset, _basename in getattr(router, "registry", []):
+            resources[prefix] = viewset
+    return resources
+
+
+def expected_ids(model, roots: set[str]) -> set:
+    """The rows a reader of the subtrees `roots` may see, from the model's declared Scope alone."""
+    from orgs.models import Organization
+
+    rule = model.scope
+    paths = list(Organization.objects.filter(code__in=roots).values_list("path", flat=True))
+
+    def under(path):
+        return path is not None and any(path.startswith(p) for p in paths)
+
+    def above(path):
+        return path is not None and any(p.startswith(path) for p in paths)
+
+    seen = set()
+    values = [rule.org_path] + ([rule.whole_path] if rule.whole_path else [])
+    values += [rule.public] if rule.public else []
+
+    def readable(row) -> bool:
+        path = row[rule.org_path]
+        own = under(path) or (rule.shared_down and above(path))
+        whole = bool(rule.whole_path) and path is None and under(row[rule.whole_path])
+        return own or whole or bool(rule.public and row[rule.public])
+
+    for row in model._base_manager.values("pk", *values):
+        if readable(row):
+            seen.add(row["pk"])
+    return seen
+
+
+def listed_ids(client, prefix) -> set:
+    ids, url = set(), f"/api/v1/{prefix}/?page_size=1000"
+    while url:
+        response = client.get(url)
+        assert response.status_code == 200, (prefix, response.status_code)
+        body = response.json()
+        ids |= {row["id"] for row in body["results"]}
+        url = body.get("next")
+    return ids
+
+
+@pytest.fixture
+def full_demo(demo, settings):
+    """The demo with every register's data (reports, societies, science popularisation, think
+    tank) and its rollups: rows of every resource inside and outside each prefecture."""
+    from django.core.management import call_command
+
+    call_command("load_demo", reports=True, verbosity=0)
+    rollup_all()
+
+
+def test_the_matrix_covers_every_router_resource():
+    resources = router_resources()
+    assert len(resources) >= 30 and "experts" in resources and "suggestions" in resources
+    for prefix, viewset in resources.items():
+        if prefix in SPECIAL:
+            continue
+        model = viewset.queryset.model
+        assert hasattr(model, "scope"), prefix
+        assert getattr(viewset, "read_action", "view") == Action.VIEW, (
+            f"{prefix} is read with another action: add it to SPECIAL with where it is tested"
+        )
+
+
+@pytest.mark.parametrize("role", DEMO_ROOTS)
+def test_every_router_resource_lists_and_shows_only_the_roles_rows(full_demo, role):
+    """Each role × each resource of the routers: the list holds nothing outside what the model's
+    Scope and the role table allow; a row outside answers 404 by id, one inside 200."""
+    user = get_user_model().objects.get(username=role)
+    client = _client(user)
+    for prefix, viewset in router_resources().items():
+        if prefix in SPECIAL:
+            continue
+        model = viewset.queryset.model
+        everything = set(model._base_manager.values_list("pk", flat=True))
+        assert everything, f"the scene has no {prefix}: add some to the demo"
+        allowed = expected_ids(model, DEMO_ROOTS[role])
+        listed = listed_ids(client, prefix)
+        assert listed <= allowed, (prefix, role, sorted(listed - allowed)[:5])
+        hidden = sorted(everything - allowed)
+        if hidden:
+            assert client.get(f"/api/v1/{prefix}/{hidden[0]}/").status_code == 404, (prefix, role)
+        if listed:
+            assert client.get(f"/api/v1/{prefix}/{min(listed)}/").status_code == 200, (prefix, role)
+
+
+def test_the_scene_can_catch_a_leak_in_every_resource(full_demo):
+    """For every resource whose rows are not shared down the tree, some prefecture's officer
+    must miss some rows, or the matrix above could not see a leak there."""
+    for prefix, viewset in router_resources().items():
+        if prefix in SPECIAL:
+            continue
+        model = viewset.queryset.model
+        if model.scope.shared_down:
+            continue
+        everything = set(model._base_manager.values_list("pk", flat=True))
+        missed = [
+            role
+            for role in ("xining_officer", "haixi_officer", "datong_officer", "society_officer")
+            if everything - expected_ids(model, DEMO_ROOTS[role])
+        ]
+        assert missed, prefix

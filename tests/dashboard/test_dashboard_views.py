@@ -298,3 +298,20 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(rolled, as_user):
             assert client.get(f"/dashboard/?period={period.pk}").status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1] == counts[2] <= 20
+
+
+def test_the_default_period_is_the_last_ended_one_with_figures(rolled, as_user, time_machine):
+    """Without ?period= the dashboard opens at the last period that has ended and has figures:
+    2025 Q4 once the plan is over; 2025 Q3 while Q4 is still running."""
+    _plan, periods = rolled
+    client = as_user("leader")
+    time_machine.move_to("2026-03-01 10:00:00+08:00")
+    response = client.get("/dashboard/")
+    assert response.status_code == 200
+    assert response.context["period"] == periods[(2025, 4)]
+    assert response.context["period"].label in response.content.decode()
+    time_machine.move_to("2025-11-20 10:00:00+08:00")
+    assert client.get("/dashboard/").context["period"] == periods[(2025, 3)]
+    # a prefecture's dashboard opens at the same period
+    time_machine.move_to("2026-03-01 10:00:00+08:00")
+    assert as_user("xining_officer").get("/dashboard/").context["period"] == periods[(2025, 4)]

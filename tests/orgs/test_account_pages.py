@@ -46,7 +46,7 @@ def test_prefecture_admin_creates_an_account_in_its_subtree(world, client):
 def test_bad_input_is_answered_next_to_the_field_and_kept(world, client):
     client.force_login(world.users["xining_admin"])
     response = new_account(client, world.orgs["xining"], password="123", username="xining_officer")
-    assert response.status_code == 200
+    assert response.status_code == 400
     html = response.content.decode()
     assert 'id="id_username-error"' in html and 'id="id_password-error"' in html
     assert 'value="湟中区科协干部"' in html and 'value="hz@example.org"' in html
@@ -57,7 +57,7 @@ def test_prefecture_admin_cannot_reach_outside_its_subtree(world, client):
     client.force_login(world.users["xining_admin"])
     # an organisation outside the subtree is refused by the form, not silently used
     response = new_account(client, world.orgs["haixi"])
-    assert response.status_code == 200 and 'id="id_organization-error"' in response.content.decode()
+    assert response.status_code == 400 and 'id="id_organization-error"' in response.content.decode()
     haixi_user = world.users["gansu_officer"]
     assert client.get(f"/users/{haixi_user.pk}/").status_code == 404
     assert client.post(f"/users/{haixi_user.pk}/active/", {"active": "0"}).status_code == 404

@@ -235,7 +235,7 @@ def test_concurrent_writers_keep_one_chain_on_postgresql():
 
 
 def test_the_address_comes_from_the_trusted_proxy_only(demo, client, settings):
-    settings.TRUSTED_PROXY_COUNT = 1  # nginx appends the address it saw
+    settings.TRUSTED_PROXIES = 1  # nginx appends the address it saw
     login_form(client, "xining_officer", "wrong", ip="172.18.0.5")  # no header: REMOTE_ADDR
     client.post(
         "/accounts/login/",

@@ -1,5 +1,6 @@
 """The 14th plan is loaded faithfully from its data file, and load_plan is safe to run again."""
 
+import os
 import re
 from pathlib import Path
 
@@ -29,8 +30,13 @@ def body_lines() -> list[str]:
 
 
 def test_project_copy_of_the_document_is_the_seed():
-    if SHARED_SOURCE.exists():
-        assert SOURCE.read_bytes() == SHARED_SOURCE.read_bytes()
+    """The project's copy of the plan document is the seed's, byte for byte. Outside CI a
+    checkout without the seed beside it skips (visibly); under CI a missing seed fails."""
+    if not SHARED_SOURCE.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"CI is set but the seed document {SHARED_SOURCE} is missing")
+        pytest.skip(f"no seed document at {SHARED_SOURCE}")
+    assert SOURCE.read_bytes() == SHARED_SOURCE.read_bytes()
 
 
 def test_plan_header_matches_the_document(plan14):

@@ -41,6 +41,7 @@ def production_settings(code: str) -> str:
         SECRET_KEY=SECRET,
         ALLOWED_HOSTS="portal.example",
         CSRF_TRUSTED_ORIGINS="https://portal.example,https://www.portal.example",
+        CACHE_URL="redis://127.0.0.1:6379/14",
     )
     result = subprocess.run(
         [sys.executable, "-c", f"import django; django.setup()\n{code}"],
@@ -215,8 +216,25 @@ def test_csrf_trusted_origins_come_from_the_environment():
         "ALLOWED_HOSTS",
         "CSRF_TRUSTED_ORIGINS",
         "WEB_CONCURRENCY",
+        "CACHE_URL",
+        "QHSTA_TRUSTED_PROXIES",
     ):
         assert re.search(rf"^{key}=", example, re.M), key
+
+
+def test_the_web_processes_share_a_redis_cache_and_trust_nginx_only():
+    """Throttle counters in Redis (not per gunicorn worker); the client's address read behind
+    the one proxy compose puts in front (nginx appends it to X-Forwarded-For)."""
+    web = SERVICES["web"]["environment"]
+    assert web["CACHE_URL"].startswith("redis://redis:6379/")
+    assert web["CACHE_URL"] != web["CELERY_BROKER_URL"]
+    assert str(web["QHSTA_TRUSTED_PROXIES"]) == "1"
+    assert "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;" in NGINX
+    out = production_settings(
+        "from django.conf import settings; "
+        "print(settings.CACHES['default']['BACKEND'], settings.TRUSTED_PROXIES)"
+    )
+    assert out.split() == ["django.core.cache.backends.redis.RedisCache", "0"]
 
 
 def test_production_logs_are_json_lines_on_stdout():

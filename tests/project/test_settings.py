@@ -56,9 +56,35 @@ def test_production_passes_check_deploy_without_warnings():
         DJANGO_SETTINGS_MODULE="qhsta.settings.production",
         SECRET_KEY=SECRET,
         ALLOWED_HOSTS="portal.example",
+        CACHE_URL="redis://127.0.0.1:6379/14",
     )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_shared_cache():
+    """Throttle counters per process would let N web processes through N times every limit."""
+    result = manage(
+        "check",
+        DJANGO_SETTINGS_MODULE="qhsta.settings.production",
+        SECRET_KEY=SECRET,
+        ALLOWED_HOSTS="portal.example",
+    )
+    assert result.returncode != 0
+    assert "CACHE_URL must point at Redis" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    code = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        code,
+        DJANGO_SETTINGS_MODULE="qhsta.settings.production",
+        SECRET_KEY=SECRET,
+        ALLOWED_HOSTS="portal.example",
+        CACHE_URL="redis://127.0.0.1:6379/14",
+    )
+    assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache", result.stderr
 
 
 def test_debug_is_off_unless_turned_on():

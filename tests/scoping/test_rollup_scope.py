@@ -1,6 +1,6 @@
 """Rollup rows are scoped in the one place (their models' Scope): an organisation's subtree
-figures and an assignment's only within that subtree; the figures for all organisations like the
-plan they belong to."""
+figures and an assignment's only within that subtree; the figures for all organisations (made of
+every prefecture's figures) only for users whose view covers the plan's whole organisation."""
 
 from decimal import Decimal
 
@@ -11,7 +11,7 @@ from tasks.models import IndicatorRollup, IndicatorValue, ProgressRollup
 from tasks.rollups.compute import rollup_full
 
 
-def test_a_prefecture_sees_its_own_figures_and_the_plans_not_another_prefectures(reporting):
+def test_a_prefecture_sees_its_own_figures_not_the_provinces_nor_another_prefectures(reporting):
     IndicatorValue.objects.create(
         indicator=reporting.literacy,
         organization=reporting.haixi.organization,
@@ -24,16 +24,20 @@ def test_a_prefecture_sees_its_own_figures_and_the_plans_not_another_prefectures
     officer = get_user_model().objects.get(username="xining_officer")
     progress = ProgressRollup.objects.restrict(officer, Action.VIEW)
     haixi, xining = reporting.haixi, reporting.xining
-    assert progress.filter(level="plan", org_key=0).exists()
+    assert not progress.filter(level="plan", org_key=0).exists()
+    assert not progress.filter(level="work_item", org_key=0).exists()
     assert progress.filter(org_key=xining.organization_id).exists()
     assert progress.filter(level="assignment", subject_id=xining.pk).exists()
     assert not progress.filter(org_key=haixi.organization_id).exists()
     assert not progress.filter(level="assignment", subject_id=haixi.pk).exists()
     assert ProgressRollup.objects.filter(org_key=haixi.organization_id).exists()
     indicators = IndicatorRollup.objects.restrict(officer, Action.VIEW)
-    assert indicators.filter(org_key=0).exists()
+    assert not indicators.filter(org_key=0).exists()
+    assert indicators.filter(org_key=xining.organization_id).exists()
     assert not indicators.filter(org_key=haixi.organization_id).exists()
     assert IndicatorRollup.objects.filter(org_key=haixi.organization_id).exists()
     leader = get_user_model().objects.get(username="leader")
     seen = ProgressRollup.objects.restrict(leader, Action.VIEW)
     assert seen.filter(org_key=haixi.organization_id).exists()
+    assert seen.filter(level="plan", org_key=0).exists()
+    assert IndicatorRollup.objects.restrict(leader, Action.VIEW).filter(org_key=0).exists()

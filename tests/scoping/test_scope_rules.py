@@ -181,3 +181,28 @@ def test_published_indicators_are_public_and_nothing_else_is(world, client):
     ]
     assert not Plan.objects.visible_to(anonymous).exists()
     assert not Organization.objects.visible_to(anonymous).exists()
+
+
+def test_roles_held_at_a_deactivated_organisation_grant_nothing(world, reporting):
+    """A prefecture STA taken out of service: its officers' roles there stop counting at once,
+    for the organisation tree and for the data under it; the roles come back with it."""
+    xining = world.orgs["xining"]
+    officer = world.users["xining_officer"]
+    assert Organization.objects.visible_to(fresh(officer)).filter(code="xining").exists()
+    assert reporting.xining.__class__.objects.visible_to(fresh(officer)).exists()
+    Organization.objects.filter(pk=xining.pk).update(is_active=False)
+    user = fresh(officer)
+    for action in Action:
+        assert user_scope(user, action).empty, action
+    assert not Organization.objects.visible_to(user).filter(code__in=PROBES).exists()
+    assert not reporting.xining.__class__.objects.visible_to(user).exists()
+    assert not Organization.objects.editable_by(user).exists()
+    # a role elsewhere still counts; and the organisation back in service brings its roles back
+    datong = fresh(world.users["datong_officer"])
+    assert set(
+        Organization.objects.visible_to(datong)
+        .filter(code__in=PROBES)
+        .values_list("code", flat=True)
+    ) == {"xining-datong"}
+    Organization.objects.filter(pk=xining.pk).update(is_active=True)
+    assert Organization.objects.visible_to(fresh(officer)).filter(code="xining").exists()
