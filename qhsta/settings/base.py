@@ -75,7 +75,7 @@ MIDDLEWARE = [
 # <script type="application/json"> data blocks, which are never run. data: images are Bootstrap's
 # and Swagger UI's icons, inlined in their stylesheets. The DRF browsable API alone allows style
 # attributes (qhsta.api.renderers.BrowsableAPIRenderer); evidence downloads send their own, stricter
-# policy (tasks.views.EvidenceDownloadView).
+# policy (tasks.reporting.views.EvidenceDownloadView).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
