@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 
+from orgs.models import Organization
 from qhsta.api.services import token_issue
 from qhsta.scoping import Action, user_can
 from tasks import services
@@ -146,13 +147,26 @@ def test_every_api_route_per_role(scene, world, role):
 def test_lists_hold_nothing_out_of_scope(scene, world, role):
     client = _client(world.users[role])
     visible = EXPECTED_VISIBLE[role]
+    # a province-wide role sees every organisation of the province's tree (indicators expected of
+    # every prefecture or society have rows for each, reported or missing)
+    province = (
+        set(
+            Organization.objects.filter(
+                path__startswith=Organization.objects.get(code="qhsta").path
+            ).values_list("code", flat=True)
+        )
+        if "qhsta" in visible
+        else set()
+    )
     for resource in ORG_BOUND:
         rows = client.get(f"/api/v1/{resource}/?page_size=1000").json()["results"]
         for row in rows:
             org = row["organization"]
             if org is not None:
                 assert (
-                    any(org == v or org.startswith(f"{v}-") for v in visible) or org in visible
+                    any(org == v or org.startswith(f"{v}-") for v in visible)
+                    or org in visible
+                    or org in province
                 ), (
                     resource,
                     role,

@@ -27,8 +27,8 @@ COMMON = {"page", "page_size", "ordering", "q", "search", "format"}
 def demo_reports(demo, settings):
     """The demo's reports in every state and their rollups; no throttle in the way."""
     from django.core.cache import cache
-    from tasks.demo import demo_reports_load
 
+    from tasks.demo import demo_reports_load
     from tasks.rollups.outbox import rollup_all
 
     settings.REST_FRAMEWORK = {

@@ -101,7 +101,7 @@ def test_saving_only_indicator_values_counts(reporting, xining_admin):
         report=report,
         version=report.version,
         data={},
-        values=[ValueInput(r.literacy, numerator=Decimal("5200"), denominator=Decimal("50000"))],
+        values=[ValueInput(r.rate, numerator=Decimal("5200"), denominator=Decimal("50000"))],
     )
     report = _submit(r, report)
     assert services.review_refusal(r.users["xining_admin"], report) == REFUSAL

@@ -1,3 +1,5 @@
+"""Purge the audit log entries older than the retention period (never younger than 180 days)."""
+
 from django.core.management.base import BaseCommand
 
 from orgs.audit import audit_purge, retention_days

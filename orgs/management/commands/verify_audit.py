@@ -1,3 +1,5 @@
+"""Verify the audit log's hash chain; name the first broken entry and exit non-zero."""
+
 from django.core.management.base import BaseCommand, CommandError
 
 from orgs.audit import chain_verify
