@@ -82,7 +82,7 @@ class OrganizationDetailView(ScopedViewMixin, DetailView):
 
 
 class AccountListView(ScopedViewMixin, ListView):
-    """Accounts inside the manager's organisations (provincial or prefecture administrators)."""
+    """Accounts inside the manager's organisations (the province's or a prefecture's security administrator)."""
 
     model = Account
     read_action = Action.ACCOUNTS
