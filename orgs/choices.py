@@ -31,6 +31,8 @@ class Role(models.TextChoices):
 
 
 ADMINISTRATOR_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+# held only at the top of the tree; a security administrator may be a prefecture's own
+TOP_ONLY_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.AUDIT_ADMIN})
 
 
 class Outcome(models.TextChoices):

@@ -13,6 +13,7 @@ from qhsta.scoping import Action
 from .choices import AccessEventKind, Outcome, Role
 from .identity import full_name_errors, username_errors
 from .models import Organization
+from .services import roles_offered
 
 
 class ScopedOrganizationField(forms.ModelChoiceField):
@@ -28,8 +29,12 @@ class RoleGrantForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        # Only organisations the manager manages are offered (and accepted).
+        # Only organisations the manager manages are offered (and accepted), and only the roles
+        # they may give somewhere there (a prefecture's security administrator: no system or
+        # audit administrator); the service decides for the organisation chosen.
         self.fields["organization"].queryset = Organization.objects.restrict(user, Action.ACCOUNTS)
+        offered = set(roles_offered(granter=user))
+        self.fields["role"].choices = [(v, label) for v, label in Role.choices if v in offered]
 
 
 class AccountCreateForm(RoleGrantForm):

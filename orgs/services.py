@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from qhsta.scoping import Action, ancestor_paths, user_scope
 
 from .audit import access_log
-from .choices import ADMINISTRATOR_ROLES, AccessEventKind, Role
+from .choices import ADMINISTRATOR_ROLES, TOP_ONLY_ROLES, AccessEventKind, Role
 from .identity import account_identity_check
 from .models import (
     AccountSecurity,
@@ -69,26 +69,34 @@ def _is_security_admin_at(user, organization: Organization) -> bool:
 def roles_grantable(*, granter, organization: Organization) -> list[str]:
     """The roles `granter` may give at `organization`.
 
-    The superuser (installation) and a security administrator over the organisation: any role
-    (the three administrator roles only at the top of the tree). A unit administrator: the
-    everyday roles whose rights they hold there themselves.
+    Account and role management is the security administrator's (三员分立): the superuser
+    (installation) and a security administrator whose scope covers the organisation may give
+    any role there. The system and audit administrator roles exist only at the top of the tree;
+    the security administrator role at any organisation (a prefecture's own, for its subtree).
+    Nobody else grants roles.
     """
-    if granter.is_active and granter.is_superuser:
-        candidates = list(ROLE_ACTIONS)
-    elif not user_scope(granter, Action.ACCOUNTS).covers(organization.path):
+    if not granter.is_active:
         return []
-    elif _is_security_admin_at(granter, organization):
-        candidates = list(ROLE_ACTIONS)
-    else:
-        held = {a for a in Action if user_scope(granter, a).covers(organization.path)}
-        candidates = [
-            role
-            for role, actions in ROLE_ACTIONS.items()
-            if role not in ADMINISTRATOR_ROLES and actions <= held
-        ]
-    if not organization.is_root():
-        candidates = [role for role in candidates if role not in ADMINISTRATOR_ROLES]
-    return candidates
+    if not granter.is_superuser and not (
+        user_scope(granter, Action.ACCOUNTS).covers(organization.path)
+        and _is_security_admin_at(granter, organization)
+    ):
+        return []
+    if organization.is_root():
+        return list(ROLE_ACTIONS)
+    return [role for role in ROLE_ACTIONS if role not in TOP_ONLY_ROLES]
+
+
+def roles_offered(*, granter) -> list[str]:
+    """The roles `granter` may give somewhere (the choices of the grant and new-account forms),
+    in the order of Role."""
+    if granter.is_active and granter.is_superuser:
+        return list(ROLE_ACTIONS)
+    scope = user_scope(granter, Action.ACCOUNTS)
+    offered: set[str] = set()
+    for organization in Organization.objects.filter(path__in=scope.paths):
+        offered.update(roles_grantable(granter=granter, organization=organization))
+    return [role for role in ROLE_ACTIONS if role in offered]
 
 
 def _refuse(actor, obj, detail: str, message: str, *, target_user=None):
@@ -120,7 +128,10 @@ def _check_can_grant(granter, organization: Organization, role: str, user=None) 
             granter,
             organization,
             f"grant or withdraw {role}",
-            _("You can grant and withdraw only roles you hold, inside your own organisations."),
+            _(
+                "Only a security administrator grants and withdraws roles, inside the "
+                "organisations they manage."
+            ),
             target_user=user,
         )
 

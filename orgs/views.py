@@ -82,7 +82,7 @@ class OrganizationDetailView(ScopedViewMixin, DetailView):
 
 
 class AccountListView(ScopedViewMixin, ListView):
-    """Accounts inside the manager's organisations (provincial or prefecture administrators)."""
+    """Accounts inside the manager's organisations (the province's or a prefecture's security administrator)."""
 
     model = Account
     read_action = Action.ACCOUNTS
@@ -95,7 +95,7 @@ class AccountListView(ScopedViewMixin, ListView):
 
     def get(self, request, *args, **kwargs):
         if not can_manage_users(request.user):
-            raise PermissionDenied(_("Only administrators manage accounts."))
+            raise PermissionDenied(_("Only security administrators manage accounts."))
         return super().get(request, *args, **kwargs)
 
 
@@ -107,7 +107,7 @@ class AccountCreateView(ScopedViewMixin, FormView):
 
     def dispatch(self, request, *args, **kwargs):
         if not can_manage_users(request.user):
-            raise PermissionDenied(_("Only administrators manage accounts."))
+            raise PermissionDenied(_("Only security administrators manage accounts."))
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):

@@ -40,6 +40,7 @@ EXPECTED_VISIBLE = {
     "datong_officer": {"xining-datong"},
     "society_officer": {"soc-agri"},
     "xining_admin": {"xining", "xining-datong", "xining-chengdong"},
+    "xining_secadmin": set(),  # accounts and roles only: no business data
     "gansu_officer": {"gansu", "gansu-lanzhou"},
     "inactive_officer": set(),
     "no_role": set(),
@@ -53,6 +54,7 @@ ROLES = {
     "datong_officer": ("officer", "xining-datong"),
     "society_officer": ("officer", "soc-agri"),
     "xining_admin": ("admin", "xining"),
+    "xining_secadmin": ("secadmin", "xining"),  # manages Xining's accounts (三员分立)
     "gansu_officer": ("officer", "gansu"),
     "inactive_officer": ("officer", "xining"),
     "no_role": None,

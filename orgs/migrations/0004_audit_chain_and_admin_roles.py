@@ -45,26 +45,64 @@ def chain_existing_entries(apps, schema_editor):
         )
 
 
-def admins_keep_accounts(apps, schema_editor):
-    """Account management moved from manage_scope to its own accounts_scope: the unit
-    administrators holding the admin role keep it (permission rows are what scoping reads)."""
+# What each role gives, as guardian codenames, as it was when this migration was written
+# (orgs.roles.ROLE_ACTIONS): account management (accounts_scope) is the security
+# administrator's alone (三员分立); the unit administrator (admin) has none of it.
+ROLE_PERMISSIONS = {
+    "admin": {"view_scope", "report_scope", "review_scope", "manage_scope"},
+    "officer": {"view_scope", "report_scope"},
+    "reviewer": {"view_scope", "review_scope"},
+    "leader": {"view_scope"},
+    "sysadmin": {"view_scope", "manage_scope"},
+    "secadmin": {"accounts_scope"},
+    "auditadmin": {"audit_scope"},
+}
+
+
+def permissions_follow_roles(apps, schema_editor):
+    """Make every role holder's permission rows on organisations exactly those their roles give
+    now (the rows are what scoping reads): nobody keeps an accounts_scope row through the admin
+    role, and the new codenames reach the holders of the roles that give them."""
     ContentType = apps.get_model("contenttypes", "ContentType")
     Permission = apps.get_model("auth", "Permission")
     Membership = apps.get_model("orgs", "Membership")
     Grant = apps.get_model("orgs", "OrganizationUserObjectPermission")
-    memberships = Membership.objects.filter(role="admin")
-    if not memberships.exists():
-        return
-    content_type, _ = ContentType.objects.get_or_create(app_label="orgs", model="organization")
-    permission, _ = Permission.objects.get_or_create(
-        content_type=content_type,
-        codename="accounts_scope",
-        defaults={"name": "Manage accounts and roles in the organisation's subtree"},
+    codenames = set().union(*ROLE_PERMISSIONS.values())
+    rows = Grant.objects.filter(
+        permission__content_type__app_label="orgs", permission__codename__in=codenames
     )
-    for m in memberships:
-        Grant.objects.get_or_create(
-            user_id=m.user_id, content_object_id=m.organization_id, permission=permission
+    if not Membership.objects.exists() and not rows.exists():
+        return  # a new installation: nothing to bring into line
+    content_type, _ = ContentType.objects.get_or_create(app_label="orgs", model="organization")
+    names = {
+        "view_scope": "See the organisation and everything under it",
+        "report_scope": "Report for the organisation and everything under it",
+        "review_scope": "Review reports of the organisation and everything under it",
+        "manage_scope": "Manage the plan and configuration of the organisation's subtree",
+        "accounts_scope": "Manage accounts and roles in the organisation's subtree",
+        "audit_scope": "Read and export the audit log",
+    }
+    permissions = {}
+    for codename in codenames:
+        permissions[codename], _ = Permission.objects.get_or_create(
+            content_type=content_type,
+            codename=codename,
+            defaults={"name": names[codename]},
         )
+    wanted = {
+        (m.user_id, m.organization_id, codename)
+        for m in Membership.objects.all()
+        for codename in ROLE_PERMISSIONS.get(m.role, ())
+    }
+    have = {
+        (r.user_id, r.content_object_id, r.permission.codename): r.pk
+        for r in rows.select_related("permission")
+    }
+    Grant.objects.filter(pk__in=[pk for key, pk in have.items() if key not in wanted]).delete()
+    Grant.objects.bulk_create(
+        Grant(user_id=user_id, content_object_id=org_id, permission=permissions[codename])
+        for user_id, org_id, codename in wanted - set(have)
+    )
 
 
 class Migration(migrations.Migration):
@@ -190,5 +228,5 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(chain_existing_entries, migrations.RunPython.noop),
-        migrations.RunPython(admins_keep_accounts, migrations.RunPython.noop),
+        migrations.RunPython(permissions_follow_roles, migrations.RunPython.noop),
     ]

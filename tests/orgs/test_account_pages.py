@@ -1,7 +1,10 @@
-"""Administrators manage accounts and roles inside their own subtree, and only there."""
+"""Security administrators manage accounts and roles inside their own subtree, and only there;
+a unit administrator manages none (三员分立)."""
 
+import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 
 from orgs.models import AccessEvent, Membership, Organization, OrganizationUserObjectPermission
@@ -21,8 +24,8 @@ def new_account(client, org, role="officer", **extra):
     return client.post("/users/new/", data)
 
 
-def test_prefecture_admin_creates_an_account_in_its_subtree(world, client):
-    client.force_login(world.users["xining_admin"])
+def test_prefecture_security_admin_creates_an_account_in_its_subtree(world, client):
+    client.force_login(world.users["xining_secadmin"])
     assert client.get("/users/").status_code == 200
     form = client.get("/users/new/").content.decode()
     assert "大通回族土族自治县科学技术协会" in form
@@ -38,13 +41,13 @@ def test_prefecture_admin_creates_an_account_in_its_subtree(world, client):
     page = client.get(response["Location"]).content.decode()
     assert 'data-role="officer" data-org="xining-datong"' in page
     assert AccessEvent.objects.filter(
-        kind="grant", target_user=user, actor=world.users["xining_admin"]
+        kind="grant", target_user=user, actor=world.users["xining_secadmin"]
     ).exists()
     assert AccessEvent.objects.filter(kind="user_created", target_user=user).exists()
 
 
 def test_bad_input_is_answered_next_to_the_field_and_kept(world, client):
-    client.force_login(world.users["xining_admin"])
+    client.force_login(world.users["xining_secadmin"])
     response = new_account(client, world.orgs["xining"], password="123", username="xining_officer")
     assert response.status_code == 400
     html = response.content.decode()
@@ -53,8 +56,8 @@ def test_bad_input_is_answered_next_to_the_field_and_kept(world, client):
     assert not get_user_model().objects.filter(first_name="湟中区科协干部").exists()
 
 
-def test_prefecture_admin_cannot_reach_outside_its_subtree(world, client):
-    client.force_login(world.users["xining_admin"])
+def test_prefecture_security_admin_cannot_reach_outside_its_subtree(world, client):
+    client.force_login(world.users["xining_secadmin"])
     # an organisation outside the subtree is refused by the form, not silently used
     response = new_account(client, world.orgs["haixi"])
     assert response.status_code == 400 and 'id="id_organization-error"' in response.content.decode()
@@ -69,7 +72,7 @@ def test_prefecture_admin_cannot_reach_outside_its_subtree(world, client):
 
 def test_grant_and_withdraw_take_effect_on_the_next_request(world, client):
     admin_client = client
-    admin_client.force_login(world.users["xining_admin"])
+    admin_client.force_login(world.users["xining_secadmin"])
     officer = world.users["datong_officer"]
     response = admin_client.post(
         f"/users/{officer.pk}/roles/", {"organization": world.orgs["xining"].pk, "role": "reviewer"}
@@ -91,8 +94,8 @@ def test_grant_and_withdraw_take_effect_on_the_next_request(world, client):
     assert "grant" in kinds and "withdraw" in kinds
 
 
-def test_an_administrator_grants_only_roles_it_holds(world, client):
-    # a manager without review rights at Haixi (possible only by hand, but the rule must hold)
+def test_account_rights_without_the_security_administrator_role_grant_nothing(world, client):
+    # a manager with the account permission at Haixi but not the role (possible only by hand)
     manager = world.users["no_role"]
     for codename in ("view_scope", "accounts_scope"):
         OrganizationUserObjectPermission.objects.create(
@@ -102,15 +105,17 @@ def test_an_administrator_grants_only_roles_it_holds(world, client):
         )
     client.force_login(manager)
     target = get_user_model().objects.get(username="haixi_officer")
-    response = client.post(
-        f"/users/{target.pk}/roles/", {"organization": world.orgs["haixi"].pk, "role": "reviewer"}
-    )
-    assert response.status_code == 400
-    assert "只能在本单位范围内授予或撤销您本人拥有的角色" in response.content.decode()
+    form = client.get(f"/users/{target.pk}/").content.decode()
+    assert 'value="leader"' not in form  # no role is offered
     response = client.post(
         f"/users/{target.pk}/roles/", {"organization": world.orgs["haixi"].pk, "role": "leader"}
     )
-    assert response.status_code == 302
+    assert response.status_code == 400
+    with pytest.raises(PermissionDenied, match="只有安全管理员才能在其管理范围内授予或撤销角色"):
+        membership_grant(
+            user=target, organization=world.orgs["haixi"], role="leader", granter=manager
+        )
+    assert not Membership.objects.filter(user=target, role="leader").exists()
     assert AccessEvent.objects.filter(kind="denied_write", actor=manager).exists()
 
 
@@ -120,7 +125,7 @@ def test_deactivated_users_lose_their_session_and_see_nothing(world, client):
     officer_client.force_login(officer)
     assert officer_client.get("/orgs/xining-datong/").status_code == 200
 
-    client.force_login(world.users["xining_admin"])
+    client.force_login(world.users["xining_secadmin"])
     assert client.post(f"/users/{officer.pk}/active/", {"active": "0"}).status_code == 302
     assert officer_client.get("/orgs/xining-datong/").status_code == 302  # back to the login page
     assert officer_client.get("/api/v1/organizations/").status_code == 403
@@ -133,13 +138,13 @@ def test_deactivated_users_lose_their_session_and_see_nothing(world, client):
     assert society.is_active
 
 
-def test_only_administrators_see_the_accounts_page(world, client):
-    for role in ("leader", "reviewer", "xining_officer", "society_officer"):
+def test_only_security_administrators_see_the_accounts_page(world, client):
+    for role in ("leader", "reviewer", "xining_officer", "society_officer", "prov_admin"):
         client.force_login(world.users[role])
         assert client.get("/users/").status_code == 403, role
         assert 'href="/users/"' not in client.get("/plan/").content.decode(), role
-    client.force_login(world.users["prov_admin"])
-    assert 'href="/users/"' in client.get("/plan/").content.decode()
+    client.force_login(get_user_model().objects.get(username="sec_admin"))
     html = client.get("/users/").content.decode()
+    assert 'href="/users/"' in html  # the menu entry
     assert 'data-username="t_gansu_officer"' not in html
     assert 'data-username="haixi_officer"' in html

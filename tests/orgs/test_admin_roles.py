@@ -67,23 +67,38 @@ def test_no_account_holds_two_of_the_roles_or_one_and_an_everyday_role(admins, d
 
 def test_the_roles_of_the_three_are_granted_at_the_top_by_the_security_administrator(admins, demo):
     root, xining = Organization.objects.get(code="qhsta"), Organization.objects.get(code="xining")
+    datong = Organization.objects.get(code="xining-datong")
     xining_admin = user_ensure(username="xining_admin", full_name="西宁市科协管理员", password="x")
     membership_grant(user=xining_admin, organization=xining, role="admin")
-    # a unit administrator grants everyday roles only
-    assert set(roles_grantable(granter=xining_admin, organization=xining)) == {
+    # a unit administrator grants nothing: accounts and roles are the security administrator's
+    assert roles_grantable(granter=xining_admin, organization=xining) == []
+    # the security administrator grants every role; the system and audit administrators only at
+    # the top of the tree, a (prefecture's) security administrator anywhere
+    assert set(roles_grantable(granter=admins["sec_admin"], organization=root)) == {
         "admin",
         "officer",
         "reviewer",
         "leader",
+        "sysadmin",
+        "secadmin",
+        "auditadmin",
     }
-    # the security administrator grants every role, the three only at the top of the tree
-    assert "auditadmin" in roles_grantable(granter=admins["sec_admin"], organization=root)
-    assert set(roles_grantable(granter=admins["sec_admin"], organization=xining)) == {
-        "admin",
-        "officer",
-        "reviewer",
-        "leader",
-    }
+    everyday_and_security = {"admin", "officer", "reviewer", "leader", "secadmin"}
+    assert set(roles_grantable(granter=admins["sec_admin"], organization=xining)) == (
+        everyday_and_security
+    )
+    # a prefecture's security administrator: the same inside its subtree, nothing above it
+    xining_secadmin = User.objects.get(username="xining_secadmin")
+    assert set(roles_grantable(granter=xining_secadmin, organization=datong)) == (
+        everyday_and_security
+    )
+    assert roles_grantable(granter=xining_secadmin, organization=root) == []
+    assert (
+        roles_grantable(
+            granter=xining_secadmin, organization=Organization.objects.get(code="haixi")
+        )
+        == []
+    )
     # the system and audit administrators grant nothing
     assert roles_grantable(granter=admins["sys_admin"], organization=xining) == []
     assert roles_grantable(granter=admins["audit_admin"], organization=root) == []
@@ -212,13 +227,18 @@ def test_a_unit_administrator_cannot_switch_off_the_three(admins, client):
     membership_grant(user=province, organization=root, role="admin")
     client.force_login(province)
     for name in ("audit_admin", "sec_admin"):
+        # the account pages are not theirs: the accounts do not exist for them
         response = client.post(f"/users/{admins[name].pk}/active/", {"active": "0"})
-        assert response.status_code == 403
-        assert "只有安全管理员" in response.content.decode()
+        assert response.status_code == 404
         assert User.objects.get(pk=admins[name].pk).is_active
         membership = Membership.objects.get(user=admins[name])
         client.post(f"/users/{admins[name].pk}/roles/{membership.pk}/withdraw/")
         assert Membership.objects.filter(pk=membership.pk).exists()
+    # a prefecture's security administrator cannot either (they are outside its subtree)
+    client.force_login(User.objects.get(username="xining_secadmin"))
+    response = client.post(f"/users/{admins['audit_admin'].pk}/active/", {"active": "0"})
+    assert response.status_code == 404
+    assert User.objects.get(pk=admins["audit_admin"].pk).is_active
     # the security administrator may
     client.force_login(admins["sec_admin"])
     assert (

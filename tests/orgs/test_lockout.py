@@ -79,8 +79,8 @@ def test_a_forged_forwarded_header_does_not_reset_the_address_throttle(demo, set
     cache.clear()
 
 
-def test_an_administrator_unlocks_the_account_from_its_page(world, client, settings):
-    officer, admin = world.users["xining_officer"], world.users["xining_admin"]
+def test_the_security_administrator_unlocks_the_account_from_its_page(world, client, settings):
+    officer, admin = world.users["xining_officer"], world.users["xining_secadmin"]
     for _ in range(settings.AXES_FAILURE_LIMIT):
         client.post("/accounts/login/", {"username": officer.username, "password": "wrong"})
     assert AccessAttempt.objects.filter(username=officer.username).exists()

@@ -50,15 +50,15 @@ def new_account(client, world, **extra):
     ],
 )
 def test_a_look_alike_username_is_refused(world, client, username, message):
-    client.force_login(world.users["xining_admin"])
+    client.force_login(world.users["xining_secadmin"])
     response = new_account(client, world, username=username)
-    assert response.status_code == 400  # the form with its errors
+    assert response.status_code == 400  # refused input (orgs.views.AccountCreateView)
     assert message in field_error(response.content.decode(), "username")
     assert not get_user_model().objects.filter(first_name="城西区科协干部").exists()
 
 
 def test_a_distinct_ascii_username_is_accepted(world, client):
-    client.force_login(world.users["xining_admin"])
+    client.force_login(world.users["xining_secadmin"])
     response = new_account(client, world, username="Cheng.Xi-officer_2")
     assert response.status_code == 302
     assert get_user_model().objects.filter(username="Cheng.Xi-officer_2").exists()
@@ -76,21 +76,21 @@ def test_a_distinct_ascii_username_is_accepted(world, client):
     ],
 )
 def test_a_name_copying_a_provincial_account_is_refused(world, client, full_name):
-    client.force_login(world.users["xining_admin"])
+    client.force_login(world.users["xining_secadmin"])
     response = new_account(client, world, full_name=full_name)
-    assert response.status_code == 400  # the form with its errors
+    assert response.status_code == 400
     assert "该姓名与省级账号的姓名相同" in field_error(response.content.decode(), "full_name")
 
 
 def test_a_prefecture_account_name_may_be_shared(world, client):
     # only provincial accounts' names are protected: two officers may share an ordinary name
-    client.force_login(world.users["xining_admin"])
+    client.force_login(world.users["xining_secadmin"])
     assert new_account(client, world, full_name="西宁市科协干部").status_code == 302
 
 
 def test_an_account_cannot_be_renamed_to_a_provincial_name(world, client):
     officer = get_user_model().objects.get(username="datong_officer")
-    client.force_login(world.users["xining_admin"])
+    client.force_login(world.users["xining_secadmin"])
     page = client.get(f"/users/{officer.pk}/")
     assert f'href="/users/{officer.pk}/edit/"' in page.content.decode()
     form = client.get(f"/users/{officer.pk}/edit/").content.decode()
@@ -123,12 +123,14 @@ def test_a_provincial_account_keeps_its_own_name(demo, client):
     assert leader.email == "leader@example.org"
 
 
-def test_a_prefecture_administrator_cannot_rename_an_account_holding_other_roles(world, client):
+def test_a_prefecture_security_administrator_cannot_rename_an_account_holding_other_roles(
+    world, client
+):
     from orgs.services import membership_grant
 
     society = world.users["society_officer"]
     membership_grant(user=society, organization=world.orgs["xining"], role="leader")
-    client.force_login(world.users["xining_admin"])
+    client.force_login(world.users["xining_secadmin"])
     response = client.post(f"/users/{society.pk}/edit/", {"full_name": "某人", "email": ""})
     assert response.status_code == 403
     society.refresh_from_db()
@@ -136,7 +138,7 @@ def test_a_prefecture_administrator_cannot_rename_an_account_holding_other_roles
 
 
 def test_the_service_refuses_what_the_forms_refuse(world):
-    creator = world.users["xining_admin"]
+    creator = world.users["xining_secadmin"]
     with pytest.raises(ValidationError) as refused:
         user_create(
             creator=creator,

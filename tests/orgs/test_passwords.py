@@ -160,8 +160,8 @@ def test_an_unknown_address_gets_the_same_answer_and_no_mail(demo, client):
     assert mail.outbox == []
 
 
-def create_account_as_admin(client, world, password="Initial-Pass-2026"):
-    client.force_login(world.users["xining_admin"])
+def create_account_as_security_admin(client, world, password="Initial-Pass-2026"):
+    client.force_login(world.users["xining_secadmin"])
     response = client.post(
         "/users/new/",
         {
@@ -178,7 +178,7 @@ def create_account_as_admin(client, world, password="Initial-Pass-2026"):
 
 
 def test_an_initial_password_is_changed_at_the_first_login(world, client):
-    assert create_account_as_admin(client, world).status_code == 302
+    assert create_account_as_security_admin(client, world).status_code == 302
     # a token is not issued for an administrator's password either
     refused = obtain_token("chengxi_officer", "Initial-Pass-2026")
     assert refused.status_code == 403 and "请先在平台中修改密码" in refused.json()["message"]
@@ -198,8 +198,8 @@ def test_an_initial_password_is_changed_at_the_first_login(world, client):
 
 
 def test_an_initial_password_follows_the_policy(world, client):
-    response = create_account_as_admin(client, world, password="chengxi-officer")
-    assert response.status_code == 400  # the form with its errors
+    response = create_account_as_security_admin(client, world, password="chengxi-officer")
+    assert response.status_code == 400  # refused input
     assert "中的 3 类字符" in field_error(response.content.decode(), "password")
     assert not get_user_model().objects.filter(username="chengxi_officer").exists()
 
@@ -251,11 +251,11 @@ def test_a_password_set_in_the_admin_is_an_initial_one(demo, client):
     assert officer.get("/plan/", follow=True).redirect_chain[-1][0] == "/accounts/password/change/"
 
 
-def test_an_administrator_sets_an_initial_password_on_the_users_page(world, client):
+def test_the_security_administrator_sets_an_initial_password_on_the_users_page(world, client):
     officer = get_user_model().objects.get(username="datong_officer")
     browser = Client()
     log_in(browser, "datong_officer")
-    client.force_login(world.users["xining_admin"])
+    client.force_login(world.users["xining_secadmin"])
     assert (
         f'href="/users/{officer.pk}/password/"'
         in client.get(f"/users/{officer.pk}/").content.decode()

@@ -114,7 +114,7 @@ def test_deactivation_ends_tokens_and_sessions_for_good(world, client):
     api = token_api(issued["token"])
     assert api.get("/api/v1/organizations/").status_code == 200
 
-    client.force_login(world.users["xining_admin"])
+    client.force_login(world.users["xining_secadmin"])
     assert client.post(f"/users/{officer.pk}/active/", {"active": "0"}).status_code == 302
     assert not ApiToken.objects.filter(user=officer).exists()
     assert client.post(f"/users/{officer.pk}/active/", {"active": "1"}).status_code == 302

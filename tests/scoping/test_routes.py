@@ -211,13 +211,13 @@ def test_every_refusal_is_logged_once(world, client):
         ("denied_read", "/users/"),
         ("denied_write", "/periods/qhsta-14th/generate/"),
     ]
-    client.force_login(world.users["xining_admin"])
+    client.force_login(world.users["xining_secadmin"])
     target = world.users["society_officer"]
     from orgs.models import Membership
 
     membership = Membership.objects.get(user=target)
     assert client.post(f"/users/{target.pk}/roles/{membership.pk}/withdraw/").status_code == 404
     assert (
-        AccessEvent.objects.filter(actor=world.users["xining_admin"], kind="denied_read").count()
+        AccessEvent.objects.filter(actor=world.users["xining_secadmin"], kind="denied_read").count()
         == 1
     )

@@ -30,7 +30,7 @@ def test_plans_are_read_down_the_tree_and_never_across(world, role):
     user = world.users[role]
     plans = set(Plan.objects.visible_to(user).values_list("code", flat=True))
     tasks = KeyTask.objects.visible_to(user)
-    if role in ("inactive_officer", "no_role"):
+    if role in ("inactive_officer", "no_role", "xining_secadmin"):  # no business data
         assert plans == set() and not tasks.exists()
     elif role == "gansu_officer":
         assert plans == {"gsta-14th"} and not tasks.exists()
@@ -42,7 +42,7 @@ def test_only_the_plans_organisation_may_change_it(world):
     editable = {
         r for r in EXPECTED_VISIBLE if Plan.objects.restrict(world.users[r], Action.MANAGE).exists()
     }
-    assert editable == {"prov_admin"}  # a prefecture administrator manages users, not the plan
+    assert editable == {"prov_admin"}  # a prefecture administrator manages its unit, not the plan
 
 
 def test_leadership_and_reviewers_hold_no_report_rights(world):
@@ -151,14 +151,17 @@ def test_a_model_without_a_scope_shows_nothing(world):
 
 
 def test_accounts_are_scoped_through_their_roles(world):
-    xining_admin = world.users["xining_admin"]
+    xining_secadmin = world.users["xining_secadmin"]
     managed = set(
-        Account.objects.restrict(xining_admin, Action.MANAGE).values_list("username", flat=True)
+        Account.objects.restrict(xining_secadmin, Action.ACCOUNTS).values_list(
+            "username", flat=True
+        )
     )
     assert {
         "t_xining_officer",
         "t_datong_officer",
         "t_xining_admin",
+        "t_xining_secadmin",
         "xining_officer",
         "datong_officer",
     } <= managed
@@ -169,7 +172,9 @@ def test_accounts_are_scoped_through_their_roles(world):
         "t_society_officer",
         "t_gansu_officer",
     }
-    assert not Account.objects.restrict(world.users["leader"], Action.MANAGE).exists()
+    # nobody else manages accounts: not the leader, not the unit administrators (三员分立)
+    for role in ("leader", "xining_admin", "prov_admin"):
+        assert not Account.objects.restrict(world.users[role], Action.ACCOUNTS).exists(), role
 
 
 def test_published_indicators_are_public_and_nothing_else_is(world, client):
