@@ -24,19 +24,12 @@ class Reporting:
 
 
 def settle_outbox() -> None:
-    """What the set-up's commit would have done (a test's transaction never commits): the period
-    recomputes its changes queued run, and their outbox rows are settled — so a test starts
-    from complete figures and an outbox holding only what it does itself."""
+    """The set-up's outbox settled (a test's transaction never commits, so nothing would publish
+    the period recomputes its changes queued): a test sees only the outbox rows it makes itself,
+    and computes whatever rollups it reads."""
     from tasks.models import RollupRequest
-    from tasks.rollups.compute import rollup_full
 
-    pending = RollupRequest.objects.filter(
-        work_item=None, indicator=None, published_at__isnull=True
-    )
-    periods = ReportingPeriod.objects.filter(pk__in=pending.values("period_id"))
-    for period in periods.select_related("plan").order_by("ends_on"):
-        rollup_full(period.plan, period)
-    pending.delete()  # published and done; the test's own rows are all it sees
+    RollupRequest.objects.filter(work_item=None, indicator=None).delete()
 
 
 def build_reporting(plan) -> Reporting:

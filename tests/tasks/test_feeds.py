@@ -66,6 +66,7 @@ def test_the_incremental_result_equals_a_full_recompute(
     literacy_world, plan14, django_capture_on_commit_callbacks
 ):
     reporting, orgs = literacy_world
+    rollup_full(plan14, reporting.period)  # the period's figures from its opening on
     with django_capture_on_commit_callbacks(execute=True):
         feed(reporting.literacy, orgs["xining"], reporting.period, 1200, 10000)
         feed(reporting.literacy, orgs["haixi"], reporting.period, 300, 5000)

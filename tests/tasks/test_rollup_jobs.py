@@ -154,8 +154,10 @@ def test_correction_marks_chain_stale_until_approved(
     assert taken_back.stale and taken_back.value is None  # the value is in the draft now
 
     ProgressReport.objects.filter(pk=correction.pk).update(state="submitted", percent_complete=80)
+    # the reviewer who opened the correction wrote it: another approves it (tasks.authorship)
+    second = get_user_model().objects.create_superuser("t_rollup_second", "s@example.invalid", "x")
     with django_capture_on_commit_callbacks(execute=True):
-        report_approve(user=reviewer, report=ProgressReport.objects.get(pk=correction.pk))
+        report_approve(user=second, report=ProgressReport.objects.get(pk=correction.pk))
     item = row(q2, "work_item", w1.pk)
     assert (item.progress, item.stale, item.stale_since) == (Decimal("40.00"), False, None)
     assert not ProgressRollup.objects.filter(period=q2, stale=True).exists()
