@@ -216,6 +216,7 @@ def test_production_sends_the_same_policy():
         DJANGO_SETTINGS_MODULE="qhsta.settings.production",
         SECRET_KEY="k" * 20 + "Zx9-" + "q" * 40,
         ALLOWED_HOSTS="portal.example",
+        CACHE_URL="redis://127.0.0.1:6379/14",  # production requires the shared cache
     )
     code = (
         "from django.conf import settings; "
