@@ -165,7 +165,7 @@ SAME_FIGURES = """
         JOIN plan_indicator i ON i.id = v.indicator_id
         JOIN orgs_organization o ON o.id = v.organization_id
         WHERE i.plan_id = %(plan)s AND vp.plan_id = %(plan)s AND vp.ends_on <= %(end)s
-          AND v.state = 'approved'
+          AND vp.year = %(year)s AND v.state = 'approved'
           AND ((i.aggregation = 'ratio' AND v.numerator IS NOT NULL
                 AND v.denominator IS NOT NULL)
             OR (i.aggregation = 'sum' AND v.value IS NOT NULL))

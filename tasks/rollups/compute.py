@@ -592,13 +592,14 @@ def _indicator_leaves(indicator_ids, where: str) -> str:
         UNION SELECT iv.indicator_id, iv.organization_id FROM tasks_indicatorvalue iv
         JOIN orgs_organization lo ON lo.id = iv.organization_id
         WHERE iv.period_id = %(period)s AND iv.state = 'approved'{iv_ours} AND {where}"""
-    # figures are to date (stocks, shares, rates), so a period without a new one carries the
-    # latest approved before it, as progress does
+    # a period without a new figure carries the latest approved earlier in its year, as progress
+    # does (a figure of another year is that year's: a unit without one this year is missing)
     chosen = """
         SELECT v.id FROM tasks_indicatorvalue v
         JOIN tasks_reportingperiod vp ON vp.id = v.period_id
         WHERE v.indicator_id = i.id AND v.organization_id = x.organization_id
           AND v.state = 'approved' AND vp.plan_id = %(plan)s AND vp.ends_on <= %(end)s
+          AND vp.year = %(year)s
           AND ((i.aggregation = 'ratio' AND v.numerator IS NOT NULL
                 AND v.denominator IS NOT NULL)
             OR (i.aggregation <> 'ratio' AND v.value IS NOT NULL))
@@ -802,9 +803,12 @@ def rollup_full(plan: Plan, period: ReportingPeriod) -> None:
 
 
 def later_periods(period: ReportingPeriod) -> list[ReportingPeriod]:
-    """The plan's periods ending after `period`: their figures may carry one of its figures."""
+    """The plan's periods of the same year ending after `period`: their figures may carry one of
+    its figures (figures carry within their year)."""
     return list(
-        ReportingPeriod.objects.filter(plan_id=period.plan_id, ends_on__gt=period.ends_on)
+        ReportingPeriod.objects.filter(
+            plan_id=period.plan_id, year=period.year, ends_on__gt=period.ends_on
+        )
         .select_related("plan")
         .order_by("ends_on", "pk")
     )
@@ -816,7 +820,7 @@ def rollup_chain(
     """Recompute what one report can change: the work item's assignments, the work item, its
     task, group and plan, for all organisations and for `organization` and its ancestors; and
     the indicators its assignments carry — in its period and in every later one that may carry
-    its figures (progress within the work item's year, indicator values up to the plan's end)."""
+    its figures (within the period's year, progress and indicator values alike)."""
     task = KeyTask.objects.select_related("plan").get(pk=work_item.key_task_id)
     org_ids = _ancestor_ids(organization)
     indicator_ids = list(

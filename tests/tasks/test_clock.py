@@ -28,7 +28,7 @@ def client_for(user) -> Client:
 
 @pytest.fixture
 def submitted(reporting, time_machine):
-    """Xining's Q3 2025 report with a literacy value, submitted at UTC_MOMENT."""
+    """Xining's Q3 2025 report with a typed indicator value, submitted at UTC_MOMENT."""
     r = reporting
     time_machine.move_to(UTC_MOMENT, tick=False)
     officer = r.users["xining_officer"]
@@ -38,7 +38,7 @@ def submitted(reporting, time_machine):
         report=report,
         version=report.version,
         data=FORM,
-        values=[services.ValueInput(indicator=r.literacy, numerator=18, denominator=100)],
+        values=[services.ValueInput(indicator=r.rate, numerator=18, denominator=100)],
     )
     report = services.report_submit(user=officer, report=report, version=report.version)
     return r, report
@@ -66,10 +66,10 @@ def test_the_api_writes_times_in_iso_8601_with_the_beijing_offset(submitted):
     body = client.get(f"/api/v1/progress-reports/{report.pk}/").json()
     assert body["submitted_at"] == "2026-12-05T00:46:30+08:00"
     assert body["updated_at"].endswith("+08:00")
-    values = client.get(f"/api/v1/indicator-values/?indicator={r.literacy.pk}").json()["results"]
+    values = client.get(f"/api/v1/indicator-values/?indicator={r.rate.pk}").json()["results"]
     ours = next(v for v in values if v["report"] == report.pk)
     assert ours["updated_at"] == "2026-12-05T00:46:30+08:00"
-    text = client.get(f"/api/v1/indicator-values/?indicator={r.literacy.pk}&format=csv")
+    text = client.get(f"/api/v1/indicator-values/?indicator={r.rate.pk}&format=csv")
     rows = list(csv.DictReader(io.StringIO(text.content.decode("utf-8").lstrip("\ufeff"))))
     row = next(row for row in rows if row["report"] == str(report.pk))
     assert row["updated_at"] == "2026-12-05T00:46:30+08:00"  # the CSV as the JSON: labelled

@@ -145,12 +145,12 @@ def test_literacy_coverage_counts_every_prefecture(rolled, login):
     literacy = Indicator.objects.get(plan=plan, code="science-literacy-rate")
     row = IndicatorRollup.objects.get(indicator=literacy, period=q4, org_key=0)
     assert row.expected == Organization.objects.filter(kind="prefecture_sta").count() == 8
-    # xining and haixi surveyed in 2025; haidong's 2024 survey carries (沿用)
-    assert row.reported == 3
-    assert row.explanation["carried"] == 1
-    assert {"golog", "yushu"} <= set(row.missing)
+    # xining and haixi surveyed in 2025; haidong's 2024 survey is 2024's: it is missing for 2025
+    assert row.reported == 2
+    assert row.explanation["carried"] == 0
+    assert {"haidong", "golog", "yushu"} <= set(row.missing)
     page = login("leader").get(reverse("dashboard:home"), {"period": q4.pk})
-    assert "3/8" in page.content.decode()
+    assert "2/8" in page.content.decode()
 
 
 def test_a_target_reached_without_full_coverage_is_provisional(
