@@ -92,8 +92,10 @@ def _clean_header(value) -> str:
     return _text(value).replace("*", "").replace(" ", "").replace("\u3000", "")
 
 
-def read_sheet(spec: SheetSpec, upload) -> list[tuple[int, dict]]:
-    """The data rows of the first sheet as (row number, {column key: cell}); blank rows skipped."""
+def first_sheet_rows(upload, rows) -> list[tuple[int, dict]]:
+    """`rows(sheet)` of an uploaded workbook's first sheet: the size, the .xlsx format and an
+    empty workbook refused with a message, the workbook closed after reading (every import's
+    reader, the registers' and the work items')."""
     import openpyxl
 
     size = getattr(upload, "size", None)
@@ -114,9 +116,14 @@ def read_sheet(spec: SheetSpec, upload) -> list[tuple[int, dict]]:
     try:
         if not workbook.worksheets:
             raise ImportRejected([RowError(0, "", _("The sheet is empty."))])
-        return _rows(spec, workbook.worksheets[0])
+        return rows(workbook.worksheets[0])
     finally:
         workbook.close()
+
+
+def read_sheet(spec: SheetSpec, upload) -> list[tuple[int, dict]]:
+    """The data rows of the first sheet as (row number, {column key: cell}); blank rows skipped."""
+    return first_sheet_rows(upload, lambda sheet: _rows(spec, sheet))
 
 
 def _rows(spec: SheetSpec, sheet) -> list[tuple[int, dict]]:

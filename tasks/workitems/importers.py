@@ -13,7 +13,6 @@ are kept.
 import datetime as dt
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -25,12 +24,12 @@ from orgs.models import Organization
 from plan.models import KeyTask, Plan
 from qhsta.scoping import Action, user_can
 from qhsta.sheets import (  # the sheet reader's pieces, shared with the registers' imports
-    MAX_BYTES,
     XLSX_TYPE,  # noqa: F401  (re-exported: the pages name importers.XLSX_TYPE)
     ImportRejected,
     RowError,
     _append,
     _text,
+    first_sheet_rows,
 )
 
 from .. import services
@@ -86,33 +85,7 @@ class ImportResult:
 
 def read_sheet(upload) -> list[tuple[int, dict]]:
     """The data rows of the first sheet as (row number, {column key: cell value}); blank rows skipped."""
-    import openpyxl
-
-    size = getattr(upload, "size", None)
-    if size is not None and size > MAX_BYTES:
-        raise ImportRejected(
-            [
-                RowError(
-                    0,
-                    "",
-                    _("The file is larger than %(mb)s MB.") % {"mb": MAX_BYTES // (1024 * 1024)},
-                )
-            ]
-        )
-    data = upload.read() if hasattr(upload, "read") else bytes(upload)
-    not_xlsx = RowError(
-        0, "", _("This is not an Excel .xlsx file; save it as an Excel workbook (.xlsx) and retry.")
-    )
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise ImportRejected([not_xlsx])
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
-        raise ImportRejected([not_xlsx]) from exc
-    try:
-        return _rows(workbook.worksheets[0]) if workbook.worksheets else _empty()
-    finally:
-        workbook.close()
+    return first_sheet_rows(upload, _rows)
 
 
 def _empty():
